@@ -1,0 +1,336 @@
+"""The command line (see shared CONTRACT.md): ``township-office [--db PATH] COMMAND``.
+
+Exit codes: 0 done; 1 the input or the data is wrong (a plain message on stderr, nothing
+changed); 2 wrong usage or not available yet. A user error never prints a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sqlite3
+import sys
+import traceback
+from datetime import datetime
+from pathlib import Path
+
+from app.db.connection import DatabaseFileError
+from app.domain.errors import DomainError
+from app.reports.tabular import NotAvailable
+
+REPORT_KINDS = ("subsidy", "attendance", "village-assessment", "cadre-assessment", "quarterly", "meeting")
+
+
+class UsageError(Exception):
+    pass
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse's own usage errors: exit 2, no traceback
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: 用法错误：{message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> Parser:
+    p = Parser(prog="township-office", description="乡镇驻村工作台（离线）")
+    p.add_argument("--db", help="数据库文件（默认：用户数据文件夹中的 township.sqlite，或环境变量 TOWNSHIP_OFFICE_DB）")
+    p.add_argument("--demo", action="store_true", help="在演示数据库上打开主窗口")
+    p.add_argument("--version", action="store_true", help="显示版本")
+    sub = p.add_subparsers(dest="command", parser_class=Parser)
+
+    def cmd(name: str, help: str) -> Parser:
+        c = sub.add_parser(name, help=help)
+        c.add_argument("--db", default=argparse.SUPPRESS, help="数据库文件")
+        return c
+
+    c = cmd("init", "创建空的乡镇或县级数据库")
+    c.add_argument("--township-code")
+    c.add_argument("--township-name")
+    c.add_argument("--county-code", required=True)
+    c.add_argument("--county-name", required=True)
+
+    c = cmd("demo", "生成演示数据")
+    c.add_argument("--scale", choices=("township", "county"), default="township")
+    c.add_argument("--seed", type=int, default=1)
+
+    c = cmd("template", "写出空白登记表")
+    c.add_argument("kind")
+    c.add_argument("-o", "--output", required=True)
+    c.add_argument("--year", type=int)
+
+    c = cmd("import-sheet", "导入登记表")
+    c.add_argument("kind")
+    c.add_argument("file")
+
+    c = cmd("approve-subsidy", "审批（冻结）某月补助表")
+    c.add_argument("--month", required=True)
+    c.add_argument("--by", help="审批人（默认：当前用户）")
+
+    c = cmd("report", "输出报表（.json .csv .xlsx .pdf）")
+    c.add_argument("kind", choices=REPORT_KINDS)
+    c.add_argument("--month")
+    c.add_argument("--year", type=int)
+    c.add_argument("--quarter")
+    c.add_argument("--village")
+    c.add_argument("--cadre")
+    c.add_argument("--blank", action="store_true")
+    c.add_argument("--id")
+    c.add_argument("-o", "--output", required=True)
+
+    c = cmd("export", "写出上报县里的文件")
+    c.add_argument("--quarter", required=True)
+    c.add_argument("-o", "--output", required=True)
+
+    c = cmd("import", "（县级）合并乡镇上报文件")
+    c.add_argument("files", nargs="+")
+
+    cmd("check", "完整性与一致性检查")
+    c = cmd("backup", "备份数据库（校验后）")
+    c.add_argument("-o", "--output")
+    c = cmd("restore", "从备份恢复（原文件另存）")
+    c.add_argument("file")
+    return p
+
+
+def _db_path(args) -> Path:
+    from app.paths import default_db_path
+
+    return Path(args.db) if getattr(args, "db", None) else default_db_path()
+
+
+def _open(args, create: bool = False):
+    from app.db.connection import open_database
+
+    return open_database(_db_path(args), create=create)
+
+
+def _need(args, name: str, flag: str) -> str:
+    value = getattr(args, name)
+    if value is None:
+        raise UsageError(f"此报表需要 {flag}")
+    return value
+
+
+# ---- commands ----------------------------------------------------------------------------
+
+def cmd_init(args) -> int:
+    from app.db import store
+    from app.db.connection import check_file, open_database
+
+    path = _db_path(args)
+    if args.township_code is None and args.township_name is not None:
+        raise UsageError("给出 --township-name 时也要给出 --township-code")
+    if args.township_code is not None and args.township_name is None:
+        raise UsageError("给出 --township-code 时也要给出 --township-name")
+    if path.exists() and path.stat().st_size > 0:
+        check_file(path)
+    # validate before creating any file
+    store.validate_identity(county_code=args.county_code, county_name=args.county_name,
+                            township_code=args.township_code, township_name=args.township_name)
+    db = open_database(path, create=True)
+    ident = store.initialise(db, county_code=args.county_code, county_name=args.county_name,
+                             township_code=args.township_code, township_name=args.township_name)
+    kind = "县级汇总" if ident.kind == "county" else "乡镇"
+    print(f"已创建{kind}数据库：{ident.display_name}（{path}）")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from app.demo_setup import make_demo
+
+    db = _open(args, create=True)
+    print(make_demo(db, scale=args.scale, seed=args.seed))
+    return 0
+
+
+def cmd_template(args) -> int:
+    from app.sheets import KINDS, write_template
+
+    if args.kind not in KINDS:
+        raise UsageError(f"未知的登记表类别「{args.kind}」，可用：{'、'.join(KINDS)}")
+    db = _open(args) if Path(_db_path(args)).exists() else None
+    if db is None:
+        from app.db import store
+        from app.db.connection import memory_database
+
+        db = memory_database()
+        store.initialise(db, county_code="000000", county_name="-", township_code="000000000",
+                         township_name="-")
+    kwargs = {"year": args.year} if args.year else {}
+    out = write_template(db, args.kind, Path(args.output), **kwargs)
+    print(f"已写出空白登记表：{out or args.output}")
+    return 0
+
+
+def cmd_import_sheet(args) -> int:
+    from app.sheets import KINDS, load_sheet
+
+    if args.kind not in KINDS:
+        raise UsageError(f"未知的登记表类别「{args.kind}」，可用：{'、'.join(KINDS)}")
+    path = Path(args.file)
+    if not path.is_file():
+        raise DomainError(f"文件不存在：{path}")
+    db = _open(args)
+    result = load_sheet(db, args.kind, path)
+    print(f"{path.name}：新增 {result.new} 行，更新 {result.updated} 行，未变 {result.unchanged} 行")
+    for w in result.warnings:
+        print(f"提示：{w}")
+    return 0
+
+
+def cmd_approve(args) -> int:
+    from app.db.subsidy import approve_month
+    from app.domain.money import format_yuan
+    from app.domain.periods import Month
+
+    month = Month.parse(args.month)
+    db = _open(args)
+    by = args.by or getpass.getuser()
+    sheet = approve_month(db, month, by)
+    print(f"{month} 补助表已审批（审批人：{by}），{len(sheet.lines)} 人，合计 {format_yuan(sheet.total_fen)} 元")
+    return 0
+
+
+def cmd_report(args) -> int:
+    from app.domain.periods import Month, Quarter
+    from app.reports.tabular import suffix_of, write_report
+
+    out = Path(args.output)
+    suffix_of(out)
+    if args.kind == "meeting":
+        raise NotAvailable("会议纪要打印（report meeting）")
+    if out.suffix.lower() == ".pdf":
+        raise NotAvailable("PDF 打印")
+    db = _open(args)
+    if args.kind == "subsidy":
+        from app.reports.subsidy import subsidy_report
+
+        data, table = subsidy_report(db, Month.parse(_need(args, "month", "--month YYYY-MM")))
+    elif args.kind == "attendance":
+        from app.reports.subsidy import attendance_report
+
+        data, table = attendance_report(db, Month.parse(_need(args, "month", "--month YYYY-MM")))
+    elif args.kind == "village-assessment":
+        from app.reports.assessment import village_assessment_report
+
+        data, table = village_assessment_report(db, _need(args, "year", "--year YYYY"),
+                                                village=args.village, blank=args.blank)
+    elif args.kind == "cadre-assessment":
+        from app.reports.assessment import cadre_assessment_report
+
+        data, table = cadre_assessment_report(db, _need(args, "year", "--year YYYY"), cadre=args.cadre)
+    else:
+        from app.reports.quarterly import quarterly_report
+
+        data, table = quarterly_report(db, Quarter.parse(_need(args, "quarter", "--quarter YYYYQn")))
+    write_report(data, table, out)
+    print(f"已写出：{out}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    raise NotAvailable("上报文件导出（export）")
+
+
+def cmd_import(args) -> int:
+    raise NotAvailable("上报文件合并（import）")
+
+
+def cmd_check(args) -> int:
+    from app.db.backup import consistency_problems
+
+    db = _open(args)
+    problems = consistency_problems(db)
+    if problems:
+        for p in problems:
+            print(f"问题：{p}", file=sys.stderr)
+        return 1
+    print(f"检查通过：{_db_path(args)}")
+    return 0
+
+
+def cmd_backup(args) -> int:
+    from app.db.backup import backup
+
+    db = _open(args)
+    target = backup(db, Path(args.output) if args.output else None, _db_path(args))
+    print(f"已备份并校验：{target}")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from app.db.backup import restore
+
+    kept = restore(Path(args.file), _db_path(args))
+    print(f"已从 {args.file} 恢复到 {_db_path(args)}" + (f"；原文件另存为 {kept}" if kept else ""))
+    return 0
+
+
+COMMANDS = {
+    "init": cmd_init, "demo": cmd_demo, "template": cmd_template, "import-sheet": cmd_import_sheet,
+    "approve-subsidy": cmd_approve, "report": cmd_report, "export": cmd_export,
+    "import": cmd_import, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore,
+}
+
+
+def _crash_log(exc: BaseException) -> Path | None:
+    try:
+        from app.paths import data_dir
+
+        folder = data_dir() / "logs"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"error-{datetime.now().strftime('%Y%m%d-%H%M%S')}.txt"
+        path.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+        return path
+    except OSError:
+        return None
+
+
+def run(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:
+        return int(e.code or 0)
+    if args.version:
+        from app import __version__
+
+        print(f"township-office {__version__}")
+        return 0
+    if args.command is None:
+        from app.__main__ import run_gui
+
+        return run_gui(db=Path(args.db) if args.db else None, demo=args.demo)
+    try:
+        return COMMANDS[args.command](args)
+    except UsageError as e:
+        print(f"用法错误：{e}", file=sys.stderr)
+        return 2
+    except NotAvailable as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    except (DomainError, DatabaseFileError) as e:
+        print(f"错误：{e}", file=sys.stderr)
+        return 1
+    except Exception as e:  # user-facing errors of other layers, then true bugs
+        from app.demo import DemoError
+        from app.sheets import SheetError
+
+        if isinstance(e, (SheetError, DemoError)):
+            print(f"错误：{e}", file=sys.stderr)
+            return 1
+        if isinstance(e, sqlite3.DatabaseError):
+            print(f"错误：数据库无法读写（{e}）。数据未改动。", file=sys.stderr)
+            return 1
+        if isinstance(e, OSError):
+            print(f"错误：{e.filename or ''} {e.strerror or e}", file=sys.stderr)
+            return 1
+        log = _crash_log(e)
+        print(f"程序内部错误：{type(e).__name__}: {e}。详细信息已写入 {log}，请联系维护人员。",
+              file=sys.stderr)
+        return 3
+
+
+def main() -> None:
+    sys.exit(run())

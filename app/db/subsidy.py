@@ -1,0 +1,128 @@
+"""Monthly subsidy sheets from the database: draft computation, frozen months, approval."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from app.db import store
+from app.domain.errors import DomainError
+from app.domain.periods import Month
+from app.domain.subsidy import (
+    Adjustment,
+    BaseLine,
+    FrozenMonth,
+    Sheet,
+    base_line,
+    build_sheet,
+    pending_adjustments,
+)
+
+
+def approved_months(db: Database) -> dict[Month, FrozenMonth]:
+    lines: dict[str, dict[str, BaseLine]] = {}
+    for r in db.query(
+        "SELECT month, cadre_no, present_days, living_fen, transport_fen FROM subsidy_lines"
+    ):
+        lines.setdefault(r["month"], {})[r["cadre_no"]] = BaseLine(
+            r["cadre_no"], r["present_days"], r["living_fen"], r["transport_fen"]
+        )
+    adjustments: dict[str, list[Adjustment]] = {}
+    for r in db.query(
+        "SELECT month, cadre_no, corrects_month, amount_fen FROM subsidy_adjustments"
+        " ORDER BY cadre_no, corrects_month"
+    ):
+        adjustments.setdefault(r["month"], []).append(
+            Adjustment(r["cadre_no"], Month.parse(r["corrects_month"]), r["amount_fen"])
+        )
+    return {
+        Month.parse(m): FrozenMonth(Month.parse(m), lines.get(m, {}), tuple(adjustments.get(m, ())))
+        for (m,) in db.execute("SELECT month FROM subsidy_months").fetchall()
+    }
+
+
+def sheet_cadres(db: Database, month: Month) -> list[str]:
+    """Cadres on a month's sheet: assigned during the month, or with attendance in it."""
+    first, last = month.first_day.isoformat(), month.last_day.isoformat()
+    return [
+        r[0]
+        for r in db.execute(
+            """SELECT cadre_no FROM assignments
+                 WHERE start_date <= ? AND (end_date IS NULL OR end_date >= ?)
+               UNION
+               SELECT DISTINCT cadre_no FROM attendance WHERE day BETWEEN ? AND ?
+               ORDER BY 1""",
+            [last, first, first, last],
+        ).fetchall()
+    ]
+
+
+def base_lines(db: Database, month: Month) -> dict[str, BaseLine]:
+    """What the month pays now, from today's attendance and rates (before adjustments)."""
+    rates = store.rate_table(db)
+    days = store.attendance(db, month.first_day, month.last_day)
+    return {c: base_line(c, month, days.get(c, {}), rates) for c in sheet_cadres(db, month)}
+
+
+def sheet_for_month(db: Database, month: Month) -> Sheet:
+    """The month's sheet: the frozen one if approved, else a draft with carried adjustments."""
+    approved = approved_months(db)
+    names = store.cadre_names(db)
+    if month in approved:
+        frozen = approved[month]
+        sheet = build_sheet(month, names, frozen.lines, frozen.adjustments)
+        return _with_status(sheet, "approved")
+    adjustments = pending_adjustments(month, approved, lambda m: base_lines(db, m))
+    return _with_status(build_sheet(month, names, base_lines(db, month), adjustments), "draft")
+
+
+def _with_status(sheet: Sheet, status: str) -> Sheet:
+    if sheet.status == status:
+        return sheet
+    from dataclasses import replace
+
+    return replace(sheet, status=status)
+
+
+def approve_month(db: Database, month: Month, approved_by: str) -> Sheet:
+    """Freeze the month's draft sheet (审批). Refuses a month already approved."""
+    if not approved_by.strip():
+        raise DomainError("审批人不能为空", field="审批人")
+    with db.atomic():
+        if db.execute("SELECT 1 FROM subsidy_months WHERE month = ?", [str(month)]).fetchone():
+            raise DomainError(f"{month} 的补助表已经审批，不能重复审批。")
+        sheet = sheet_for_month(db, month)
+        db["subsidy_months"].insert(
+            {
+                "month": str(month),
+                "status": "approved",
+                "approved_by": approved_by.strip(),
+                "approved_at": datetime.now().isoformat(timespec="seconds"),
+                "total_fen": sheet.total_fen,
+            }
+        )
+        db["subsidy_lines"].insert_all(
+            {
+                "month": str(month),
+                "cadre_no": line.cadre_no,
+                "name": line.name,
+                "present_days": line.present_days,
+                "living_fen": line.living_fen,
+                "transport_fen": line.transport_fen,
+                "adjustment_fen": line.adjustment_fen,
+                "total_fen": line.total_fen,
+            }
+            for line in sheet.lines
+        )
+        db["subsidy_adjustments"].insert_all(
+            {
+                "month": str(month),
+                "cadre_no": a.cadre_no,
+                "corrects_month": str(a.corrects),
+                "amount_fen": a.amount_fen,
+            }
+            for line in sheet.lines
+            for a in line.adjustments
+        )
+    return sheet_for_month(db, month)

@@ -1,0 +1,294 @@
+"""Read-only queries behind the main window's tables.
+
+Every list the window shows is filtered and sorted here, in SQL, so a view never holds
+more than it shows and never sorts in Python. Functions take a ``sqlite_utils.Database``
+and return small frozen rows; nothing here writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlite_utils import Database
+
+from app.domain.assessment import GRADES, change
+from app.domain.attendance import PRESENT_KINDS, Role
+
+#: The kinds of meeting in the management cycle (周例会 … 年终总评), as in the schema.
+MEETING_KINDS: tuple[str, ...] = ("周例会", "月汇报", "季小结", "半年初评", "年终总评")
+
+_PART_TIME_ROLES = tuple(r.value for r in Role if r.is_part_time)
+_PRESENT = tuple(sorted(k.value for k in PRESENT_KINDS))
+
+
+def _like(text: str) -> str:
+    """A ``LIKE … ESCAPE '\\'`` pattern matching ``text`` anywhere, literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _names(prefix: str, values: tuple[str, ...]) -> tuple[str, dict[str, str]]:
+    """Named placeholders for ``IN (...)``: ``(":p0, :p1", {"p0": …, "p1": …})``."""
+    params = {f"{prefix}{i}": v for i, v in enumerate(values)}
+    return ", ".join(f":{k}" for k in params), params
+
+
+_GRADE_RANK_SQL = (
+    "CASE {col} "
+    + " ".join(f"WHEN '{g}' THEN {i}" for i, g in enumerate(GRADES, start=1))
+    + " END"
+)
+
+# ---- villages (村情档案) ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class VillageRow:
+    code: str
+    name: str
+    grade: str | None  # the latest assessed year's grade, else the register's
+    previous_grade: str | None  # the grade of the year before the latest assessed one
+    households: int | None
+    population: int | None
+    party_members: int | None
+    industry: str | None
+    stationed: str  # names of cadres stationed there today, "、"-separated
+    part_time: str  # part-time secretaries today (first secretaries marked)
+
+
+#: Sort keys accepted by :func:`villages`, mapped to their ORDER BY expression.
+VILLAGE_SORTS: dict[str, str] = {
+    "code": "code",
+    "name": "name",
+    "grade": _GRADE_RANK_SQL.format(col="grade"),
+    "previous_grade": _GRADE_RANK_SQL.format(col="previous_grade"),
+    "households": "households",
+    "population": "population",
+    "party_members": "party_members",
+    "industry": "industry",
+    "stationed": "stationed",
+    "part_time": "part_time",
+}
+
+
+def villages(
+    db: Database,
+    *,
+    today: date,
+    text: str = "",
+    grade: str | None = None,
+    sort: str = "code",
+    descending: bool = False,
+) -> list[VillageRow]:
+    """The villages, filtered by ``text`` (code, name or industry) and current ``grade``.
+
+    Cadre names are those of assignments active on ``today``.
+    """
+    if sort not in VILLAGE_SORTS:
+        raise ValueError(f"unknown sort key: {sort}")
+    order = f"{VILLAGE_SORTS[sort]} {'DESC' if descending else 'ASC'}"
+    text = text.strip()
+    roles, role_params = _names("role", _PART_TIME_ROLES)
+    sql = f"""
+        WITH latest AS (
+            SELECT village_code, max(year) AS year FROM village_assessments GROUP BY village_code
+        ),
+        active AS (
+            SELECT a.village_code, a.role, c.name FROM assignments a
+            JOIN cadres c ON c.cadre_no = a.cadre_no
+            WHERE a.start_date <= :today AND (a.end_date IS NULL OR a.end_date >= :today)
+            ORDER BY a.village_code, a.start_date, c.cadre_no
+        ),
+        stationed AS (
+            SELECT village_code, group_concat(name, '、') AS names FROM active
+            WHERE role = :stationed GROUP BY village_code
+        ),
+        part_time AS (
+            SELECT village_code,
+                   group_concat(name || CASE role WHEN :first THEN '（第一书记）' ELSE '' END, '、')
+                   AS names
+            FROM active WHERE role IN ({roles}) GROUP BY village_code
+        ),
+        listed AS (
+            SELECT v.code, v.name,
+                   coalesce(cur.grade, v.register_grade) AS grade,
+                   prev.grade AS previous_grade,
+                   v.households, v.population, v.party_members,
+                   v.leading_industry AS industry,
+                   coalesce(s.names, '') AS stationed,
+                   coalesce(p.names, '') AS part_time
+            FROM villages v
+            LEFT JOIN latest l ON l.village_code = v.code
+            LEFT JOIN village_assessments cur
+                ON cur.village_code = v.code AND cur.year = l.year
+            LEFT JOIN village_assessments prev
+                ON prev.village_code = v.code AND prev.year = l.year - 1
+            LEFT JOIN stationed s ON s.village_code = v.code
+            LEFT JOIN part_time p ON p.village_code = v.code
+            WHERE (:text = '' OR v.code LIKE :pattern ESCAPE '\\'
+                   OR v.name LIKE :pattern ESCAPE '\\'
+                   OR v.leading_industry LIKE :pattern ESCAPE '\\')
+        )
+        SELECT * FROM listed
+        WHERE (:grade IS NULL OR grade = :grade)
+        ORDER BY {order}, code
+    """
+    params: dict[str, object] = {
+        "today": today.isoformat(),
+        "stationed": Role.STATIONED.value,
+        "first": Role.FIRST_SECRETARY.value,
+        "text": text,
+        "pattern": _like(text),
+        "grade": grade,
+        **role_params,
+    }
+    return [VillageRow(**r) for r in db.query(sql, params)]
+
+
+# ---- cadres (干部与值班) ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CadreRow:
+    cadre_no: str
+    name: str
+    unit: str | None
+    post: str | None
+    expertise: str | None
+    is_leader: bool
+    posts: str  # active assignments today: "驻村干部·东坡村；兼职书记·西沟村"
+    present_days: int  # 在村 + 会议培训 days in [first, last]
+
+
+def cadres(db: Database, *, today: date, first: date, last: date) -> list[CadreRow]:
+    """The cadre roster with today's posts and the present days between first and last."""
+    kinds, kind_params = _names("kind", _PRESENT)
+    sql = f"""
+        WITH posts AS (
+            SELECT a.cadre_no, a.role || '·' || v.name AS label FROM assignments a
+            JOIN villages v ON v.code = a.village_code
+            WHERE a.start_date <= :today AND (a.end_date IS NULL OR a.end_date >= :today)
+            ORDER BY a.cadre_no, a.start_date, a.village_code
+        ),
+        post_list AS (
+            SELECT cadre_no, group_concat(label, '；') AS labels FROM posts GROUP BY cadre_no
+        ),
+        present AS (
+            SELECT cadre_no, count(*) AS days FROM attendance
+            WHERE day BETWEEN :first AND :last AND kind IN ({kinds})
+            GROUP BY cadre_no
+        )
+        SELECT c.cadre_no, c.name, c.unit, c.post, c.expertise, c.is_leader,
+               coalesce(pl.labels, '') AS posts, coalesce(p.days, 0) AS present_days
+        FROM cadres c
+        LEFT JOIN post_list pl ON pl.cadre_no = c.cadre_no
+        LEFT JOIN present p ON p.cadre_no = c.cadre_no
+        ORDER BY c.cadre_no
+    """
+    params: dict[str, object] = {
+        "today": today.isoformat(),
+        "first": first.isoformat(),
+        "last": last.isoformat(),
+        **kind_params,
+    }
+    rows = []
+    for r in db.query(sql, params):
+        r["is_leader"] = bool(r["is_leader"])
+        rows.append(CadreRow(**r))
+    return rows
+
+
+# ---- meetings (周例会) --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingRow:
+    id: int
+    day: str
+    kind: str
+    place: str | None
+    chair: str | None
+    present: int  # attendees marked present
+    open_items: int  # 督办事项 still open
+    items: int  # 督办事项 raised at the meeting
+
+
+def meetings(db: Database, *, kind: str | None = None) -> list[MeetingRow]:
+    """Meetings, newest first, optionally of one kind."""
+    sql = """
+        WITH present AS (
+            SELECT meeting_id, count(*) AS n FROM meeting_attendees WHERE present = 1
+            GROUP BY meeting_id
+        ),
+        items AS (
+            SELECT meeting_id, count(*) AS n, sum(status = 'open') AS open_n FROM action_items
+            GROUP BY meeting_id
+        )
+        SELECT m.id, m.day, m.kind, m.place, m.chair,
+               coalesce(p.n, 0) AS present,
+               coalesce(i.open_n, 0) AS open_items,
+               coalesce(i.n, 0) AS items
+        FROM meetings m
+        LEFT JOIN present p ON p.meeting_id = m.id
+        LEFT JOIN items i ON i.meeting_id = m.id
+        WHERE (:kind IS NULL OR m.kind = :kind)
+        ORDER BY m.day DESC, m.id DESC
+    """
+    return [MeetingRow(**r) for r in db.query(sql, {"kind": kind})]
+
+
+# ---- village assessments (考核) -----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentRow:
+    code: str
+    name: str
+    total_tenths: int
+    grade: str
+    previous_grade: str | None  # the grade of the year before, if assessed
+    change: str | None  # 升级 / 降级 / 持平, None without a previous grade
+
+
+def assessment_years(db: Database) -> list[int]:
+    """Years with at least one village assessment, newest first."""
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT DISTINCT year FROM village_assessments ORDER BY year DESC"
+        ).fetchall()
+    ]
+
+
+def village_assessments(db: Database, year: int) -> list[AssessmentRow]:
+    """The village assessments of ``year`` with the previous year's grade, by village code."""
+    sql = """
+        SELECT va.village_code AS code, v.name, va.total_tenths, va.grade,
+               prev.grade AS previous_grade
+        FROM village_assessments va
+        JOIN villages v ON v.code = va.village_code
+        LEFT JOIN village_assessments prev
+            ON prev.village_code = va.village_code AND prev.year = va.year - 1
+        WHERE va.year = ?
+        ORDER BY va.village_code
+    """
+    return [
+        AssessmentRow(**r, change=change(r["previous_grade"], r["grade"]))
+        for r in db.query(sql, [year])
+    ]
+
+
+__all__ = [
+    "MEETING_KINDS",
+    "VILLAGE_SORTS",
+    "AssessmentRow",
+    "CadreRow",
+    "MeetingRow",
+    "VillageRow",
+    "assessment_years",
+    "cadres",
+    "meetings",
+    "village_assessments",
+    "villages",
+]

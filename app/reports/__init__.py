@@ -1,0 +1,1 @@
+"""Reports: data gathered by query functions, then written as JSON, CSV, XLSX (and PDF later)."""

@@ -1,0 +1,1 @@
+"""Table models over rows from ``app.db.views``."""
