@@ -23,10 +23,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 APT_PACKAGES = [
-    "libgl1", "libegl1", "libxkbcommon0", "libglib2.0-0", "libfontconfig1", "libdbus-1-3",
-    "libxkbcommon-x11-0", "libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxcb-shape0",
-    "libxcb-image0", "libxcb-render-util0", "libxcb-xinerama0", "libxcb-randr0",
-    "fonts-wqy-microhei", "poppler-utils",
+    "libgl1",
+    "libegl1",
+    "libxkbcommon0",
+    "libglib2.0-0",
+    "libfontconfig1",
+    "libdbus-1-3",
+    "libxkbcommon-x11-0",
+    "libxcb-cursor0",
+    "libxcb-icccm4",
+    "libxcb-keysyms1",
+    "libxcb-shape0",
+    "libxcb-image0",
+    "libxcb-render-util0",
+    "libxcb-xinerama0",
+    "libxcb-randr0",
+    "fonts-wqy-microhei",
+    "poppler-utils",
 ]
 
 
@@ -43,7 +56,9 @@ def system_packages() -> None:
         return
     missing = []
     for pkg in APT_PACKAGES:
-        r = subprocess.run(["dpkg-query", "-W", "-f=${Status}", pkg], capture_output=True, text=True)
+        r = subprocess.run(
+            ["dpkg-query", "-W", "-f=${Status}", pkg], capture_output=True, text=True
+        )
         if "install ok installed" not in r.stdout:
             missing.append(pkg)
     if not missing:
@@ -51,11 +66,17 @@ def system_packages() -> None:
     command = ["apt-get", "install", "-y", "--no-install-recommends", *missing]
     if os.geteuid() == 0:
         prefix: list[str] = []
-    elif shutil.which("sudo") and subprocess.run(["sudo", "-n", "true"], capture_output=True).returncode == 0:
+    elif (
+        shutil.which("sudo")
+        and subprocess.run(["sudo", "-n", "true"], capture_output=True).returncode == 0
+    ):
         prefix = ["sudo"]
     else:
         say("缺少系统软件包 / missing system packages: " + " ".join(missing))
-        say("请以管理员身份运行 / please run as root:\n    sudo apt-get update && sudo " + " ".join(command))
+        say(
+            "请以管理员身份运行 / please run as root:\n    sudo apt-get update && sudo "
+            + " ".join(command)
+        )
         sys.exit(1)
     say("installing " + " ".join(missing))
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")

@@ -17,8 +17,12 @@ def run_gui(db: Path | None = None, demo: bool = False) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName("乡镇驻村工作台")
     translator = QTranslator(app)
-    if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_",
-                       QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+    if translator.load(
+        QLocale(QLocale.Language.Chinese, QLocale.Country.China),
+        "qtbase",
+        "_",
+        QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
+    ):
         app.installTranslator(translator)
 
     path = demo_db_path() if demo else (db or default_db_path())

@@ -18,7 +18,14 @@ from app.db.connection import DatabaseFileError
 from app.domain.errors import DomainError
 from app.reports.tabular import NotAvailable
 
-REPORT_KINDS = ("subsidy", "attendance", "village-assessment", "cadre-assessment", "quarterly", "meeting")
+REPORT_KINDS = (
+    "subsidy",
+    "attendance",
+    "village-assessment",
+    "cadre-assessment",
+    "quarterly",
+    "meeting",
+)
 
 
 class UsageError(Exception):
@@ -34,7 +41,10 @@ class Parser(argparse.ArgumentParser):
 
 def build_parser() -> Parser:
     p = Parser(prog="township-office", description="乡镇驻村工作台（离线）")
-    p.add_argument("--db", help="数据库文件（默认：用户数据文件夹中的 township.sqlite，或环境变量 TOWNSHIP_OFFICE_DB）")
+    p.add_argument(
+        "--db",
+        help="数据库文件（默认：用户数据文件夹中的 township.sqlite，或环境变量 TOWNSHIP_OFFICE_DB）",
+    )
     p.add_argument("--demo", action="store_true", help="在演示数据库上打开主窗口")
     p.add_argument("--version", action="store_true", help="显示版本")
     sub = p.add_subparsers(dest="command", parser_class=Parser)
@@ -114,6 +124,7 @@ def _need(args, name: str, flag: str) -> str:
 
 # ---- commands ----------------------------------------------------------------------------
 
+
 def cmd_init(args) -> int:
     from app.db import store
     from app.db.connection import check_file, open_database
@@ -126,11 +137,20 @@ def cmd_init(args) -> int:
     if path.exists() and path.stat().st_size > 0:
         check_file(path)
     # validate before creating any file
-    store.validate_identity(county_code=args.county_code, county_name=args.county_name,
-                            township_code=args.township_code, township_name=args.township_name)
+    store.validate_identity(
+        county_code=args.county_code,
+        county_name=args.county_name,
+        township_code=args.township_code,
+        township_name=args.township_name,
+    )
     db = open_database(path, create=True)
-    ident = store.initialise(db, county_code=args.county_code, county_name=args.county_name,
-                             township_code=args.township_code, township_name=args.township_name)
+    ident = store.initialise(
+        db,
+        county_code=args.county_code,
+        county_name=args.county_name,
+        township_code=args.township_code,
+        township_name=args.township_name,
+    )
     kind = "县级汇总" if ident.kind == "county" else "乡镇"
     print(f"已创建{kind}数据库：{ident.display_name}（{path}）")
     return 0
@@ -155,8 +175,9 @@ def cmd_template(args) -> int:
         from app.db.connection import memory_database
 
         db = memory_database()
-        store.initialise(db, county_code="000000", county_name="-", township_code="000000000",
-                         township_name="-")
+        store.initialise(
+            db, county_code="000000", county_name="-", township_code="000000000", township_name="-"
+        )
     kwargs = {"year": args.year} if args.year else {}
     out = write_template(db, args.kind, Path(args.output), **kwargs)
     print(f"已写出空白登记表：{out or args.output}")
@@ -173,7 +194,9 @@ def cmd_import_sheet(args) -> int:
         raise DomainError(f"文件不存在：{path}")
     db = _open(args)
     result = load_sheet(db, args.kind, path)
-    print(f"{path.name}：新增 {result.new} 行，更新 {result.updated} 行，未变 {result.unchanged} 行")
+    print(
+        f"{path.name}：新增 {result.new} 行，更新 {result.updated} 行，未变 {result.unchanged} 行"
+    )
     for w in result.warnings:
         print(f"提示：{w}")
     return 0
@@ -188,7 +211,9 @@ def cmd_approve(args) -> int:
     db = _open(args)
     by = args.by or getpass.getuser()
     sheet = approve_month(db, month, by)
-    print(f"{month} 补助表已审批（审批人：{by}），{len(sheet.lines)} 人，合计 {format_yuan(sheet.total_fen)} 元")
+    print(
+        f"{month} 补助表已审批（审批人：{by}），{len(sheet.lines)} 人，合计 {format_yuan(sheet.total_fen)} 元"
+    )
     return 0
 
 
@@ -214,16 +239,21 @@ def cmd_report(args) -> int:
     elif args.kind == "village-assessment":
         from app.reports.assessment import village_assessment_report
 
-        data, table = village_assessment_report(db, _need(args, "year", "--year YYYY"),
-                                                village=args.village, blank=args.blank)
+        data, table = village_assessment_report(
+            db, _need(args, "year", "--year YYYY"), village=args.village, blank=args.blank
+        )
     elif args.kind == "cadre-assessment":
         from app.reports.assessment import cadre_assessment_report
 
-        data, table = cadre_assessment_report(db, _need(args, "year", "--year YYYY"), cadre=args.cadre)
+        data, table = cadre_assessment_report(
+            db, _need(args, "year", "--year YYYY"), cadre=args.cadre
+        )
     else:
         from app.reports.quarterly import quarterly_report
 
-        data, table = quarterly_report(db, Quarter.parse(_need(args, "quarter", "--quarter YYYYQn")))
+        data, table = quarterly_report(
+            db, Quarter.parse(_need(args, "quarter", "--quarter YYYYQn"))
+        )
     write_report(data, table, out)
     print(f"已写出：{out}")
     return 0
@@ -268,9 +298,17 @@ def cmd_restore(args) -> int:
 
 
 COMMANDS = {
-    "init": cmd_init, "demo": cmd_demo, "template": cmd_template, "import-sheet": cmd_import_sheet,
-    "approve-subsidy": cmd_approve, "report": cmd_report, "export": cmd_export,
-    "import": cmd_import, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore,
+    "init": cmd_init,
+    "demo": cmd_demo,
+    "template": cmd_template,
+    "import-sheet": cmd_import_sheet,
+    "approve-subsidy": cmd_approve,
+    "report": cmd_report,
+    "export": cmd_export,
+    "import": cmd_import,
+    "check": cmd_check,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
 }
 
 
@@ -327,8 +365,10 @@ def run(argv: list[str] | None = None) -> int:
             print(f"错误：{e.filename or ''} {e.strerror or e}", file=sys.stderr)
             return 1
         log = _crash_log(e)
-        print(f"程序内部错误：{type(e).__name__}: {e}。详细信息已写入 {log}，请联系维护人员。",
-              file=sys.stderr)
+        print(
+            f"程序内部错误：{type(e).__name__}: {e}。详细信息已写入 {log}，请联系维护人员。",
+            file=sys.stderr,
+        )
         return 3
 
 

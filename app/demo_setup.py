@@ -32,34 +32,58 @@ def approve_until(db: Database, last: Month, by: str = APPROVER) -> int:
 def late_corrections(db: Database, month: Month) -> None:
     """One unrecorded weekday becomes 在村 for one cadre, one 在村 day becomes 缺勤 for another."""
     first, last = month.first_day.isoformat(), month.last_day.isoformat()
-    cadres = [r[0] for r in db.execute(
-        "SELECT DISTINCT cadre_no FROM subsidy_lines WHERE month = ? AND present_days > 0 ORDER BY cadre_no",
-        [str(month)]).fetchall()]
+    cadres = [
+        r[0]
+        for r in db.execute(
+            "SELECT DISTINCT cadre_no FROM subsidy_lines WHERE month = ? AND present_days > 0 ORDER BY cadre_no",
+            [str(month)],
+        ).fetchall()
+    ]
     if len(cadres) < 2:
         return
-    recorded = {r[0] for r in db.execute(
-        "SELECT day FROM attendance WHERE cadre_no = ? AND day BETWEEN ? AND ?", [cadres[0], first, last])}
-    missing = next((d for d in month.days() if d.weekday() < 5 and d.isoformat() not in recorded), None)
+    recorded = {
+        r[0]
+        for r in db.execute(
+            "SELECT day FROM attendance WHERE cadre_no = ? AND day BETWEEN ? AND ?",
+            [cadres[0], first, last],
+        )
+    }
+    missing = next(
+        (d for d in month.days() if d.weekday() < 5 and d.isoformat() not in recorded), None
+    )
     taken = db.execute(
         "SELECT day FROM attendance WHERE cadre_no = ? AND kind = '在村' AND day BETWEEN ? AND ? ORDER BY day",
-        [cadres[1], first, last]).fetchone()
+        [cadres[1], first, last],
+    ).fetchone()
     with db.atomic():
         if missing is not None:
-            db["attendance"].insert({"cadre_no": cadres[0], "day": missing.isoformat(), "kind": "在村",
-                                     "source": "考勤簿", "note": "审批后补录"})
+            db["attendance"].insert(
+                {
+                    "cadre_no": cadres[0],
+                    "day": missing.isoformat(),
+                    "kind": "在村",
+                    "source": "考勤簿",
+                    "note": "审批后补录",
+                }
+            )
         if taken is not None:
             db.execute(
                 "UPDATE attendance SET kind = '缺勤', note = '核实后更正', "
                 "modified_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE cadre_no = ? AND day = ?",
-                [cadres[1], taken[0]])
+                [cadres[1], taken[0]],
+            )
 
 
-def make_demo(db: Database, scale: str = "township", seed: int = 1, today: date | None = None) -> str:
+def make_demo(
+    db: Database, scale: str = "township", seed: int = 1, today: date | None = None
+) -> str:
     today = today or date.today()
     summary = build_demo(db, scale=scale, seed=seed, today=today)
     last_approved = Month.of(today).prev().prev()
     n = approve_until(db, last_approved)
     if n:
         late_corrections(db, last_approved)
-    return (f"已生成演示数据（{'全县' if scale == 'county' else '乡镇'}规模，seed={seed}）：{summary}；"
-            f"已审批补助月份 {n} 个（至 {last_approved}），{last_approved.next()} 为草稿")
+    return (
+        f"已生成演示数据（{'全县' if scale == 'county' else '乡镇'}规模，seed={seed}）：{summary}；"
+        f"已审批补助月份 {n} 个（至 {last_approved}），{last_approved.next()} 为草稿"
+    )

@@ -64,7 +64,11 @@ def start_once() -> float:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     out = subprocess.run(
         [sys.executable, "-c", START_SCRIPT, str(OUT / "county.sqlite"), repr(time.time())],
-        capture_output=True, text=True, env=env, cwd=ROOT, check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=True,
     )
     return float(out.stdout.strip().splitlines()[-1])
 
@@ -93,12 +97,36 @@ def households_sheet() -> Path:
         return path
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.append(["户编号", "村代码", "村民小组", "户主姓名", "家庭人口", "联系电话", "主要收入来源",
-               "年人均纯收入", "低收入户", "备注"])
+    ws.append(
+        [
+            "户编号",
+            "村代码",
+            "村民小组",
+            "户主姓名",
+            "家庭人口",
+            "联系电话",
+            "主要收入来源",
+            "年人均纯收入",
+            "低收入户",
+            "备注",
+        ]
+    )
     for i in range(10_000):
         village = f"610526100{(i % 10) + 201:03d}"
-        ws.append([f"{village}{i:04d}", village, f"第{i % 8 + 1}组", f"王{i}", i % 6 + 1, "",
-                   "种植", f"{8000 + i % 5000}.50", "是" if i % 13 == 0 else "否", ""])
+        ws.append(
+            [
+                f"{village}{i:04d}",
+                village,
+                f"第{i % 8 + 1}组",
+                f"王{i}",
+                i % 6 + 1,
+                "",
+                "种植",
+                f"{8000 + i % 5000}.50",
+                "是" if i % 13 == 0 else "否",
+                "",
+            ]
+        )
     wb.save(path)
     return path
 
@@ -113,8 +141,13 @@ def import_once() -> float:
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
     db = open_database(path, create=True)
-    store.initialise(db, county_code="610526", county_name="蒲城县", township_code="610526100",
-                     township_name="东坡镇")
+    store.initialise(
+        db,
+        county_code="610526",
+        county_name="蒲城县",
+        township_code="610526100",
+        township_name="东坡镇",
+    )
     with db.atomic():
         db["villages"].insert_all(
             {"code": f"610526100{n:03d}", "township_code": "610526100", "name": f"村{n}"}
@@ -145,8 +178,10 @@ def main() -> int:
         runs = args.runs if name != "sheet" else max(args.runs, 7)
         med, times = median_of(runs, fns[name])
         ok = "ok" if med <= goals[name] else "OVER GOAL"
-        print(f"{name:7s} median {med:8.3f} s  goal {goals[name]:6.3f} s  {ok}  runs {[round(t, 3) for t in times]}",
-              flush=True)
+        print(
+            f"{name:7s} median {med:8.3f} s  goal {goals[name]:6.3f} s  {ok}  runs {[round(t, 3) for t in times]}",
+            flush=True,
+        )
     return 0
 
 

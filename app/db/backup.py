@@ -79,7 +79,9 @@ def restore(source: Path, db_path: Path) -> Path | None:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             conn.close()
-        kept = db_path.with_name(f"{db_path.stem}.replaced-{datetime.now().strftime('%Y%m%d-%H%M%S')}.sqlite")
+        kept = db_path.with_name(
+            f"{db_path.stem}.replaced-{datetime.now().strftime('%Y%m%d-%H%M%S')}.sqlite"
+        )
         os.replace(db_path, kept)
         for suffix in ("-wal", "-shm"):
             Path(str(db_path) + suffix).unlink(missing_ok=True)
@@ -93,29 +95,26 @@ def consistency_problems(db: Database) -> list[str]:
     for table, rowid, parent, _fk in db.execute("PRAGMA foreign_key_check").fetchall():
         problems.append(f"表 {table} 第 {rowid} 行引用的 {parent} 记录不存在")
     checks = {
-        "已审批补助月份的合计与明细不符":
-            """SELECT m.month FROM subsidy_months m
+        "已审批补助月份的合计与明细不符": """SELECT m.month FROM subsidy_months m
                LEFT JOIN (SELECT month, sum(total_fen) t FROM subsidy_lines GROUP BY month) l
                  ON l.month = m.month WHERE m.total_fen != coalesce(l.t, 0)""",
-        "补助明细行的合计不等于各项之和":
-            """SELECT month || ' ' || cadre_no FROM subsidy_lines
+        "补助明细行的合计不等于各项之和": """SELECT month || ' ' || cadre_no FROM subsidy_lines
                WHERE total_fen != living_fen + transport_fen + adjustment_fen""",
-        "补助明细行的调整额与调整记录不符":
-            """SELECT l.month || ' ' || l.cadre_no FROM subsidy_lines l
+        "补助明细行的调整额与调整记录不符": """SELECT l.month || ' ' || l.cadre_no FROM subsidy_lines l
                LEFT JOIN (SELECT month, cadre_no, sum(amount_fen) a FROM subsidy_adjustments
                           GROUP BY month, cadre_no) j ON j.month = l.month AND j.cadre_no = l.cadre_no
                WHERE l.adjustment_fen != coalesce(j.a, 0)""",
-        "村级考核总分与各项得分之和不符":
-            """SELECT a.village_code || ' ' || a.year FROM village_assessments a
+        "村级考核总分与各项得分之和不符": """SELECT a.village_code || ' ' || a.year FROM village_assessments a
                JOIN (SELECT village_code, year, sum(score_tenths) s FROM village_scores
                      GROUP BY village_code, year) s
                  ON s.village_code = a.village_code AND s.year = a.year
                WHERE s.s != a.total_tenths""",
-        "任职结束日期早于开始日期":
-            "SELECT cadre_no FROM assignments WHERE end_date IS NOT NULL AND end_date < start_date",
+        "任职结束日期早于开始日期": "SELECT cadre_no FROM assignments WHERE end_date IS NOT NULL AND end_date < start_date",
     }
     for what, sql in checks.items():
         bad = [r[0] for r in db.execute(sql).fetchall()]
         if bad:
-            problems.append(f"{what}：{'，'.join(map(str, bad[:10]))}{' 等' if len(bad) > 10 else ''}")
+            problems.append(
+                f"{what}：{'，'.join(map(str, bad[:10]))}{' 等' if len(bad) > 10 else ''}"
+            )
     return problems

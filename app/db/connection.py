@@ -30,7 +30,9 @@ def _probe(path: Path) -> tuple[int, int, int]:
     with path.open("rb") as f:
         header = f.read(100)
     if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
-        raise DatabaseFileError(f"{path} 不是本程序的数据库文件（也不是 SQLite 数据库），已拒绝打开，文件未改动。", path)
+        raise DatabaseFileError(
+            f"{path} 不是本程序的数据库文件（也不是 SQLite 数据库），已拒绝打开，文件未改动。", path
+        )
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
@@ -40,7 +42,9 @@ def _probe(path: Path) -> tuple[int, int, int]:
         finally:
             conn.close()
     except sqlite3.DatabaseError as e:
-        raise DatabaseFileError(f"{path} 已损坏或不是数据库文件（{e}），已拒绝打开，文件未改动。", path) from e
+        raise DatabaseFileError(
+            f"{path} 已损坏或不是数据库文件（{e}），已拒绝打开，文件未改动。", path
+        ) from e
     return app_id, version, tables
 
 

@@ -80,7 +80,9 @@ def validate_identity(
     if township_code is not None:
         _check_code(township_code, 9, "乡镇代码")
         if not township_code.startswith(county_code):
-            raise DomainError(f"乡镇代码 {township_code} 不属于县代码 {county_code}", field="乡镇代码")
+            raise DomainError(
+                f"乡镇代码 {township_code} 不属于县代码 {county_code}", field="乡镇代码"
+            )
         if not (township_name or "").strip():
             raise DomainError("乡镇名称不能为空", field="乡镇名称")
 
@@ -94,28 +96,43 @@ def initialise(
     township_name: str | None = None,
 ) -> Identity:
     """Give an empty database its identity, default rules and the default template."""
-    validate_identity(county_code=county_code, county_name=county_name,
-                      township_code=township_code, township_name=township_name)
+    validate_identity(
+        county_code=county_code,
+        county_name=county_name,
+        township_code=township_code,
+        township_name=township_name,
+    )
     if identity(db) is not None:
         raise DomainError("数据库已经初始化过，不能再次 init。")
     kind = "county" if township_code is None else "township"
     with db.atomic():
         values = {"kind": kind, "county_code": county_code, "county_name": county_name.strip()}
         if township_code is not None:
-            values |= {"township_code": township_code, "township_name": (township_name or "").strip()}
+            values |= {
+                "township_code": township_code,
+                "township_name": (township_name or "").strip(),
+            }
             db["townships"].insert(
-                {"code": township_code, "name": values["township_name"],
-                 "county_code": county_code, "county_name": values["county_name"]}
+                {
+                    "code": township_code,
+                    "name": values["township_name"],
+                    "county_code": county_code,
+                    "county_name": values["county_name"],
+                }
             )
         db["meta"].insert_all([{"key": k, "value": v} for k, v in values.items()])
         db["rule_settings"].insert_all(
-            [{"key": k, "effective_from": RULES_SINCE, "value": v} for k, v in DEFAULT_RULES.items()]
+            [
+                {"key": k, "effective_from": RULES_SINCE, "value": v}
+                for k, v in DEFAULT_RULES.items()
+            ]
         )
         save_template(db, DEFAULT_TEMPLATE)
     return require_identity(db)
 
 
 # ---- rules -----------------------------------------------------------------------------
+
 
 def requirements(db: Database, on: date) -> Requirements:
     """The time requirements in force on ``on`` (latest effective_from ≤ on, per key)."""
@@ -125,10 +142,13 @@ def requirements(db: Database, on: date) -> Requirements:
         [on.isoformat()],
     ):
         values[r["key"]] = int(r["value"])
-    return Requirements(**{k: v for k, v in values.items() if k in Requirements.__dataclass_fields__})
+    return Requirements(
+        **{k: v for k, v in values.items() if k in Requirements.__dataclass_fields__}
+    )
 
 
 # ---- subsidy rates ---------------------------------------------------------------------
+
 
 def rate_table(db: Database) -> RateTable:
     return RateTable(
@@ -138,6 +158,7 @@ def rate_table(db: Database) -> RateTable:
 
 
 # ---- cadres, assignments, attendance ---------------------------------------------------
+
 
 def cadre_names(db: Database) -> dict[str, str]:
     return {r["cadre_no"]: r["name"] for r in db.query("SELECT cadre_no, name FROM cadres")}
@@ -187,17 +208,24 @@ def unexcused_absences(db: Database, first: date, last: date) -> dict[str, int]:
 
 # ---- assessment templates --------------------------------------------------------------
 
+
 def save_template(db: Database, template: Template) -> int:
     template.validate()
     with db.atomic():
         tid = db["templates"].insert({"name": template.name, "version": template.version}).last_pk
         db["template_indicators"].insert_all(
-            {"template_id": tid, "position": i, "aspect": ind.aspect, "name": ind.name,
-             "max_tenths": ind.max_tenths}
+            {
+                "template_id": tid,
+                "position": i,
+                "aspect": ind.aspect,
+                "name": ind.name,
+                "max_tenths": ind.max_tenths,
+            }
             for i, ind in enumerate(template.indicators, start=1)
         )
         db["template_bands"].insert_all(
-            {"template_id": tid, "grade": b.grade, "min_tenths": b.min_tenths} for b in template.bands
+            {"template_id": tid, "grade": b.grade, "min_tenths": b.min_tenths}
+            for b in template.bands
         )
     return int(tid)
 
@@ -207,13 +235,15 @@ def load_template(db: Database, template_id: int) -> Template:
     indicators = tuple(
         Indicator(r["aspect"], r["name"], r["max_tenths"])
         for r in db.query(
-            "SELECT * FROM template_indicators WHERE template_id = ? ORDER BY position", [template_id]
+            "SELECT * FROM template_indicators WHERE template_id = ? ORDER BY position",
+            [template_id],
         )
     )
     bands = tuple(
         Band(r["grade"], r["min_tenths"])
         for r in db.query(
-            "SELECT * FROM template_bands WHERE template_id = ? ORDER BY min_tenths DESC", [template_id]
+            "SELECT * FROM template_bands WHERE template_id = ? ORDER BY min_tenths DESC",
+            [template_id],
         )
     )
     return Template(row["name"], row["version"], indicators, bands)
@@ -237,12 +267,15 @@ def template_for_year(db: Database, year: int) -> tuple[int, Template]:
 
 # ---- change log control (bulk generated data only) -------------------------------------
 
+
 def set_change_log(db: Database, enabled: bool) -> None:
     db.execute("UPDATE log_control SET enabled = ? WHERE id = 1", [1 if enabled else 0])
 
 
 def log_note(db: Database, table: str, record: str | None, reason: str) -> None:
-    db["change_log"].insert({"table_name": table, "record": record, "action": "note", "reason": reason})
+    db["change_log"].insert(
+        {"table_name": table, "record": record, "action": "note", "reason": reason}
+    )
 
 
 def rows_to_dicts(rows: Iterable) -> list[dict]:

@@ -35,9 +35,7 @@ def _names(prefix: str, values: tuple[str, ...]) -> tuple[str, dict[str, str]]:
 
 
 _GRADE_RANK_SQL = (
-    "CASE {col} "
-    + " ".join(f"WHEN '{g}' THEN {i}" for i, g in enumerate(GRADES, start=1))
-    + " END"
+    "CASE {col} " + " ".join(f"WHEN '{g}' THEN {i}" for i, g in enumerate(GRADES, start=1)) + " END"
 )
 
 # ---- villages (村情档案) ------------------------------------------------------------

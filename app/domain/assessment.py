@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from itertools import pairwise
 
 from app.domain.errors import DomainError
 
@@ -85,7 +86,7 @@ class Template:
         for grade in grades:
             if grades.count(grade) > 1:
                 raise DomainError(f"类别名称重复：{grade}")
-        for higher, lower in zip(self.bands, self.bands[1:], strict=False):
+        for higher, lower in pairwise(self.bands):
             if higher.min_tenths <= lower.min_tenths:
                 raise DomainError(
                     f"类别分数线应从高到低严格递减：{higher.grade} {format_tenths(higher.min_tenths)}"
@@ -278,7 +279,7 @@ class CadreRules:
         if len(set(grades)) != len(grades) or not grades:
             raise DomainError("干部考核等次名称重复或为空")
         lines = [t for _, t in self.bands]
-        if any(a <= b for a, b in zip(lines, lines[1:], strict=False)) or lines[-1] != 0:
+        if any(a <= b for a, b in pairwise(lines)) or lines[-1] != 0:
             raise DomainError("干部考核等次分数线应从高到低严格递减，最低一档为 0")
         for n, grade in self.caps:
             if n < 1 or grade not in grades:

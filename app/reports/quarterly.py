@@ -61,11 +61,19 @@ def quarterly_report(db: Database, quarter: Quarter) -> tuple[dict, Table]:
     comp = cadre_compliance(db, quarter.first_day, quarter.last_day)
     judged = sum(c.summary.judged for c in comp.values())
     met = sum(c.summary.met for c in comp.values())
-    short = sorted(c.cadre_no for c in comp.values() if c.summary.judged and c.summary.met < c.summary.judged)
+    short = sorted(
+        c.cadre_no for c in comp.values() if c.summary.judged and c.summary.met < c.summary.judged
+    )
     sheets = [sheet_for_month(db, m) for m in quarter.months()]
     subsidy_total = sum(s.total_fen for s in sheets)
-    expected_weeks = len({(d.isocalendar()[0], d.isocalendar()[1]) for m in quarter.months()
-                          for d in m.days() if d.weekday() == 3})
+    expected_weeks = len(
+        {
+            (d.isocalendar()[0], d.isocalendar()[1])
+            for m in quarter.months()
+            for d in m.days()
+            if d.weekday() == 3
+        }
+    )
     data = {
         "quarter": str(quarter),
         "scope": ident.kind,
@@ -74,7 +82,8 @@ def quarterly_report(db: Database, quarter: Quarter) -> tuple[dict, Table]:
         "villages": n_villages,
         "villages_by_grade": by_grade,
         "villages_by_grade_share": {
-            g: (f"{round(100 * n / n_villages)}%" if n_villages else "0%") for g, n in by_grade.items()
+            g: (f"{round(100 * n / n_villages)}%" if n_villages else "0%")
+            for g, n in by_grade.items()
         },
         "upgrades": upgrades(db, quarter.year),
         "cadres": len(comp),
@@ -84,46 +93,72 @@ def quarterly_report(db: Database, quarter: Quarter) -> tuple[dict, Table]:
         },
         "present_days": scalar(
             "SELECT count(*) FROM attendance WHERE kind IN ('在村','会议培训') AND day BETWEEN ? AND ?",
-            [first, last]),
+            [first, last],
+        ),
         "leave_days": scalar(
-            "SELECT count(*) FROM attendance WHERE kind = '请假' AND day BETWEEN ? AND ?", [first, last]),
+            "SELECT count(*) FROM attendance WHERE kind = '请假' AND day BETWEEN ? AND ?",
+            [first, last],
+        ),
         "judged_periods": judged,
         "met_periods": met,
         "cadres_short": short,
         "checks": scalar("SELECT count(*) FROM checks WHERE day BETWEEN ? AND ?", [first, last]),
         "unexcused_absences": scalar(
-            "SELECT count(*) FROM checks WHERE result = '不在岗' AND day BETWEEN ? AND ?", [first, last]),
+            "SELECT count(*) FROM checks WHERE result = '不在岗' AND day BETWEEN ? AND ?",
+            [first, last],
+        ),
         "subsidy_total": format_yuan(subsidy_total),
-        "subsidy_by_month": {str(s.month): {"status": s.status, "total": format_yuan(s.total_fen)}
-                             for s in sheets},
-        "meetings": scalar("SELECT count(*) FROM meetings WHERE day BETWEEN ? AND ?", [first, last]),
+        "subsidy_by_month": {
+            str(s.month): {"status": s.status, "total": format_yuan(s.total_fen)} for s in sheets
+        },
+        "meetings": scalar(
+            "SELECT count(*) FROM meetings WHERE day BETWEEN ? AND ?", [first, last]
+        ),
         "meetings_by_kind": {
-            r["kind"]: r["n"] for r in db.query(
+            r["kind"]: r["n"]
+            for r in db.query(
                 "SELECT kind, count(*) AS n FROM meetings WHERE day BETWEEN ? AND ? GROUP BY kind",
-                [first, last])
+                [first, last],
+            )
         },
         "weekly_meetings_expected": expected_weeks,
         "diaries": scalar("SELECT count(*) FROM diaries WHERE day BETWEEN ? AND ?", [first, last]),
         "practical_matters": scalar(
-            "SELECT count(*) FROM practical_matters WHERE day BETWEEN ? AND ?", [first, last]),
-        "practical_matters_funds": format_yuan(scalar(
-            "SELECT sum(funds_fen) FROM practical_matters WHERE day BETWEEN ? AND ?", [first, last])),
+            "SELECT count(*) FROM practical_matters WHERE day BETWEEN ? AND ?", [first, last]
+        ),
+        "practical_matters_funds": format_yuan(
+            scalar(
+                "SELECT sum(funds_fen) FROM practical_matters WHERE day BETWEEN ? AND ?",
+                [first, last],
+            )
+        ),
         "action_items_open": scalar("SELECT count(*) FROM action_items WHERE status = 'open'"),
         "action_items_overdue": scalar(
-            "SELECT count(*) FROM action_items WHERE status = 'open' AND due_date < ?", [last]),
+            "SELECT count(*) FROM action_items WHERE status = 'open' AND due_date < ?", [last]
+        ),
     }
     rows = [
-        ("乡镇数", data["townships"]), ("行政村", n_villages),
+        ("乡镇数", data["townships"]),
+        ("行政村", n_villages),
         *[(f"{g}村", f"{n}（{data['villages_by_grade_share'][g]}）") for g, n in by_grade.items()],
         *[(f"升降档 {k}", v) for k, v in data["upgrades"].items()],
-        ("驻村/兼职干部", data["cadres"]), ("出勤天数", data["present_days"]),
-        ("达标周期/考核周期", f"{met}/{judged}"), ("查岗次数", data["checks"]),
-        ("查岗不在岗", data["unexcused_absences"]), ("补助合计（元）", data["subsidy_total"]),
+        ("驻村/兼职干部", data["cadres"]),
+        ("出勤天数", data["present_days"]),
+        ("达标周期/考核周期", f"{met}/{judged}"),
+        ("查岗次数", data["checks"]),
+        ("查岗不在岗", data["unexcused_absences"]),
+        ("补助合计（元）", data["subsidy_total"]),
         ("会议（召开/应开周例会）", f"{data['meetings']}/{expected_weeks}"),
-        ("民情日记", data["diaries"]), ("办实事（件）", data["practical_matters"]),
+        ("民情日记", data["diaries"]),
+        ("办实事（件）", data["practical_matters"]),
         ("办实事投入资金（元）", data["practical_matters_funds"]),
-        ("未办结督办事项", data["action_items_open"]), ("逾期督办事项", data["action_items_overdue"]),
+        ("未办结督办事项", data["action_items_open"]),
+        ("逾期督办事项", data["action_items_overdue"]),
     ]
-    table = Table(title=f"{ident.display_name} {quarter.year}年第{quarter.q}季度工作小结",
-                  header=("项目", "数值"), rows=rows, sheet_name=f"{quarter}小结")
+    table = Table(
+        title=f"{ident.display_name} {quarter.year}年第{quarter.q}季度工作小结",
+        header=("项目", "数值"),
+        rows=rows,
+        sheet_name=f"{quarter}小结",
+    )
     return data, table

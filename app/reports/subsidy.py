@@ -12,8 +12,18 @@ from app.domain.money import capital_amount, format_yuan
 from app.domain.periods import Month
 from app.reports.tabular import Table
 
-SUBSIDY_HEADER = ("序号", "干部编号", "姓名", "出勤天数", "生活补助", "交通通讯补助", "调整",
-                  "合计", "备注", "领款人签字")
+SUBSIDY_HEADER = (
+    "序号",
+    "干部编号",
+    "姓名",
+    "出勤天数",
+    "生活补助",
+    "交通通讯补助",
+    "调整",
+    "合计",
+    "备注",
+    "领款人签字",
+)
 
 
 def subsidy_report(db: Database, month: Month) -> tuple[dict, Table]:
@@ -23,9 +33,18 @@ def subsidy_report(db: Database, month: Month) -> tuple[dict, Table]:
     data = {"township": ident.display_name, **data}
     status = "已审批" if sheet.status == "approved" else "草稿"
     rows = [
-        (i, line.cadre_no, line.name, line.present_days, format_yuan(line.living_fen),
-         format_yuan(line.transport_fen), format_yuan(line.adjustment_fen),
-         format_yuan(line.total_fen), "；".join(line.notes), "")
+        (
+            i,
+            line.cadre_no,
+            line.name,
+            line.present_days,
+            format_yuan(line.living_fen),
+            format_yuan(line.transport_fen),
+            format_yuan(line.adjustment_fen),
+            format_yuan(line.total_fen),
+            "；".join(line.notes),
+            "",
+        )
         for i, line in enumerate(sheet.lines, start=1)
     ]
     living = sum(line.living_fen for line in sheet.lines)
@@ -33,8 +52,18 @@ def subsidy_report(db: Database, month: Month) -> tuple[dict, Table]:
     adjust = sum(line.adjustment_fen for line in sheet.lines)
     days = sum(line.present_days for line in sheet.lines)
     footer = [
-        ("合计", "", "", days, format_yuan(living), format_yuan(transport), format_yuan(adjust),
-         format_yuan(sheet.total_fen), "", ""),
+        (
+            "合计",
+            "",
+            "",
+            days,
+            format_yuan(living),
+            format_yuan(transport),
+            format_yuan(adjust),
+            format_yuan(sheet.total_fen),
+            "",
+            "",
+        ),
         (f"合计金额（大写）：{capital_amount(sheet.total_fen)}",),
         ("制表：", "", "审核：", "", "分管领导：", "", "日期："),
     ]
@@ -66,28 +95,43 @@ def attendance_report(db: Database, month: Month) -> tuple[dict, Table]:
         judged = [r for r in cc.results if r.judged] if cc else []
         met = all(r.met for r in judged) if judged else None
         required = [f"{r.label}:{r.required}" for r in judged]
-        lines.append({
-            "cadre_no": c, "name": names.get(c, ""), "role": cc.role if cc else None,
-            "days": {d.isoformat(): k.value for d, k in sorted(marks.items())},
-            "present_days": present,
-            "leave_days": sum(1 for k in marks.values() if k is Kind.LEAVE),
-            "absent_days": sum(1 for k in marks.values() if k is Kind.ABSENT),
-            "periods": [
-                {"period": r.label, "present": r.present, "required": r.required,
-                 "judged": r.judged, "met": r.met, "note": r.note}
-                for r in (cc.results if cc else [])
-            ],
-            "met": met,
-        })
+        lines.append(
+            {
+                "cadre_no": c,
+                "name": names.get(c, ""),
+                "role": cc.role if cc else None,
+                "days": {d.isoformat(): k.value for d, k in sorted(marks.items())},
+                "present_days": present,
+                "leave_days": sum(1 for k in marks.values() if k is Kind.LEAVE),
+                "absent_days": sum(1 for k in marks.values() if k is Kind.ABSENT),
+                "periods": [
+                    {
+                        "period": r.label,
+                        "present": r.present,
+                        "required": r.required,
+                        "judged": r.judged,
+                        "met": r.met,
+                        "note": r.note,
+                    }
+                    for r in (cc.results if cc else [])
+                ],
+                "met": met,
+            }
+        )
         rows.append(
             [c, names.get(c, ""), (cc.role if cc else "") or ""]
             + [KIND_MARK.get(marks.get(d), "") for d in month.days()]
             + [present, "；".join(required), {True: "达标", False: "未达标", None: "不考核"}[met]]
         )
-    header = ["干部编号", "姓名", "岗位"] + [str(d.day) for d in month.days()] + ["出勤", "要求", "是否达标"]
+    header = (
+        ["干部编号", "姓名", "岗位"]
+        + [str(d.day) for d in month.days()]
+        + ["出勤", "要求", "是否达标"]
+    )
     table = Table(
         title=f"{ident.display_name} {month.year}年{month.month}月驻村干部考勤表",
-        header=header, rows=rows,
+        header=header,
+        rows=rows,
         footer=[("说明：√ 在村  会 会议培训  假 请假  × 缺勤  空白 未记录",)],
         sheet_name=f"{month}考勤",
     )

@@ -33,7 +33,9 @@ class Table:
 def suffix_of(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise DomainError(f"不支持的输出格式「{path.suffix or '无后缀'}」：请用 .json、.csv、.xlsx 或 .pdf 结尾的文件名")
+        raise DomainError(
+            f"不支持的输出格式「{path.suffix or '无后缀'}」：请用 .json、.csv、.xlsx 或 .pdf 结尾的文件名"
+        )
     return suffix
 
 
@@ -101,7 +103,9 @@ def write_xlsx(table: Table, path: Path) -> Path:
         for row in table.footer:
             ws.append(list(row))
         for i, name in enumerate(table.header, start=1):
-            longest = max([len(str(name))] + [len(str(r[i - 1])) for r in table.rows[:200] if len(r) >= i])
+            longest = max(
+                [len(str(name))] + [len(str(r[i - 1])) for r in table.rows[:200] if len(r) >= i]
+            )
             ws.column_dimensions[get_column_letter(i)].width = min(40, max(6, longest * 1.6 + 2))
         ws.freeze_panes = "A3"
         ws.page_setup.orientation = "landscape"

@@ -67,6 +67,6 @@ def strip_field(reason: str, column: str | None) -> str:
     """Drop a leading repetition of the column name: 「党组织类别」：党组织类别应为… → 应为…"""
     if column and reason.startswith(column):
         rest = reason[len(column):]
-        if rest.startswith(("应", "不", "最多", "只能", "必须")):
+        if rest.startswith(("应", "不能", "最多", "只能", "必须")):
             return rest
     return reason

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -19,6 +16,7 @@ from app.db.views import AssessmentRow
 from app.domain.assessment import format_tenths
 from app.ui.models.table_model import RowTableModel
 from app.ui.widgets.grades import grade_background, grade_foreground
+from app.ui.widgets.tables import read_only_table
 
 
 class AssessmentTableModel(RowTableModel):
@@ -83,6 +81,9 @@ class AssessmentTableModel(RowTableModel):
         return None
 
 
+A = AssessmentTableModel
+
+
 class AssessmentTab(QWidget):
     def __init__(self, db: Database, parent=None) -> None:
         super().__init__(parent)
@@ -104,23 +105,17 @@ class AssessmentTab(QWidget):
         self.empty_label.setVisible(False)
 
         self.model = AssessmentTableModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in (
-            (AssessmentTableModel.COL_CODE, 120),
-            (AssessmentTableModel.COL_NAME, 110),
-            (AssessmentTableModel.COL_TOTAL, 70),
-            (AssessmentTableModel.COL_GRADE, 70),
-            (AssessmentTableModel.COL_PREVIOUS_GRADE, 80),
-        ):
-            self.table.setColumnWidth(column, width)
+        self.table = read_only_table(
+            self.model,
+            {
+                A.COL_CODE: 120,
+                A.COL_NAME: 120,
+                A.COL_TOTAL: 70,
+                A.COL_GRADE: 70,
+                A.COL_PREVIOUS_GRADE: 80,
+                A.COL_CHANGE: 80,
+            },
+        )
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)

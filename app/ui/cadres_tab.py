@@ -9,11 +9,8 @@ from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +20,7 @@ from app.db import views
 from app.db.views import CadreRow
 from app.domain.periods import Month
 from app.ui.models.table_model import RowTableModel
+from app.ui.widgets.tables import read_only_table
 
 
 class CadreTableModel(RowTableModel):
@@ -83,6 +81,9 @@ class CadreTableModel(RowTableModel):
         return None
 
 
+C = CadreTableModel
+
+
 class CadresTab(QWidget):
     def __init__(
         self, db: Database, *, clock: Callable[[], date] = date.today, parent=None
@@ -99,29 +100,25 @@ class CadresTab(QWidget):
         top.addWidget(self.count_label)
 
         self.model = CadreTableModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(CadreTableModel.COL_POSTS, QHeaderView.ResizeMode.Stretch)
-        for column, width in (
-            (CadreTableModel.COL_NO, 90),
-            (CadreTableModel.COL_NAME, 80),
-            (CadreTableModel.COL_UNIT, 150),
-            (CadreTableModel.COL_POST, 110),
-            (CadreTableModel.COL_EXPERTISE, 90),
-            (CadreTableModel.COL_LEADER, 70),
-            (CadreTableModel.COL_PRESENT, 130),
-        ):
-            self.table.setColumnWidth(column, width)
+        self.table = read_only_table(
+            self.model,
+            {
+                C.COL_NO: 90,
+                C.COL_NAME: 80,
+                C.COL_UNIT: 150,
+                C.COL_POST: 120,
+                C.COL_EXPERTISE: 140,
+                C.COL_LEADER: 70,
+                C.COL_PRESENT: 130,
+            },
+            stretch=C.COL_POSTS,
+        )
+        self.empty_label = QLabel(self.tr("还没有干部。请从“文件 → 导入登记表…”导入干部花名册。"))
+        self.empty_label.setVisible(False)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.empty_label)
         layout.addWidget(self.table)
 
     def refresh(self) -> None:
@@ -136,3 +133,4 @@ class CadresTab(QWidget):
             .replace("%2", str(month))
         )
         self.count_label.setText(self.tr("共 %n 名干部", "", len(rows)))
+        self.empty_label.setVisible(not rows)

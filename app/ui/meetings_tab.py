@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -17,6 +14,7 @@ from sqlite_utils import Database
 from app.db import views
 from app.db.views import MEETING_KINDS, MeetingRow
 from app.ui.models.table_model import RowTableModel
+from app.ui.widgets.tables import read_only_table
 
 
 class MeetingTableModel(RowTableModel):
@@ -64,6 +62,9 @@ class MeetingTableModel(RowTableModel):
         return super().display(row, column)
 
 
+MT = MeetingTableModel
+
+
 class MeetingsTab(QWidget):
     def __init__(self, db: Database, parent=None) -> None:
         super().__init__(parent)
@@ -81,25 +82,19 @@ class MeetingsTab(QWidget):
         top.addWidget(self.count_label)
 
         self.model = MeetingTableModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(MeetingTableModel.COL_PLACE, QHeaderView.ResizeMode.Stretch)
-        for column, width in (
-            (MeetingTableModel.COL_DAY, 100),
-            (MeetingTableModel.COL_KIND, 90),
-            (MeetingTableModel.COL_CHAIR, 90),
-            (MeetingTableModel.COL_PRESENT, 80),
-            (MeetingTableModel.COL_ITEMS, 170),
-        ):
-            self.table.setColumnWidth(column, width)
+        self.table = read_only_table(
+            self.model,
+            {
+                MT.COL_DAY: 100,
+                MT.COL_KIND: 90,
+                MT.COL_CHAIR: 90,
+                MT.COL_PRESENT: 80,
+                MT.COL_ITEMS: 170,
+            },
+            stretch=MT.COL_PLACE,
+        )
 
-        self.empty_label = QLabel(self.tr("还没有会议记录。"))
+        self.empty_label = QLabel()
         self.empty_label.setVisible(False)
 
         layout = QVBoxLayout(self)
@@ -110,7 +105,12 @@ class MeetingsTab(QWidget):
         self.kind_combo.currentIndexChanged.connect(self.refresh)
 
     def refresh(self) -> None:
-        rows = views.meetings(self._db, kind=self.kind_combo.currentData())
+        kind = self.kind_combo.currentData()
+        rows = views.meetings(self._db, kind=kind)
         self.model.set_rows(rows)
         self.count_label.setText(self.tr("共 %n 次会议", "", len(rows)))
+        if kind is None:
+            self.empty_label.setText(self.tr("还没有会议记录。"))
+        else:
+            self.empty_label.setText(self.tr("没有“%1”记录。").replace("%1", kind))
         self.empty_label.setVisible(not rows)

@@ -11,12 +11,9 @@ from datetime import date
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +25,7 @@ from app.domain.money import capital_amount, format_yuan
 from app.domain.periods import Month
 from app.domain.subsidy import Sheet, SheetLine
 from app.ui.models.table_model import RowTableModel
+from app.ui.widgets.tables import read_only_table
 
 SheetSource = Callable[[Database, Month], Sheet]
 
@@ -84,6 +82,9 @@ class SubsidyTableModel(RowTableModel):
         return super().display(row, column)
 
 
+S = SubsidyTableModel
+
+
 def last_month(today: date) -> Month:
     return Month.of(today).prev()
 
@@ -128,25 +129,19 @@ class SubsidyTab(QWidget):
         self.message_label.setVisible(False)
 
         self.model = SubsidyTableModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in (
-            (SubsidyTableModel.COL_NO, 90),
-            (SubsidyTableModel.COL_NAME, 80),
-            (SubsidyTableModel.COL_DAYS, 80),
-            (SubsidyTableModel.COL_LIVING, 90),
-            (SubsidyTableModel.COL_TRANSPORT, 110),
-            (SubsidyTableModel.COL_ADJUSTMENT, 80),
-            (SubsidyTableModel.COL_TOTAL, 90),
-        ):
-            self.table.setColumnWidth(column, width)
+        self.table = read_only_table(
+            self.model,
+            {
+                S.COL_NO: 90,
+                S.COL_NAME: 80,
+                S.COL_DAYS: 80,
+                S.COL_LIVING: 90,
+                S.COL_TRANSPORT: 110,
+                S.COL_ADJUSTMENT: 80,
+                S.COL_TOTAL: 90,
+            },
+            stretch=S.COL_NOTES,
+        )
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)

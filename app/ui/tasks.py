@@ -53,13 +53,34 @@ class _Task(QRunnable):
         try:
             result = self._func()
         except Exception as e:  # handed to on_error on the GUI thread, never dropped
-            self._relay.deliver.emit(lambda: self._error(e))
+            error, callback = e, self._error
+            self._relay.deliver.emit(lambda: callback(error))
         else:
-            self._relay.deliver.emit(lambda: self._done(result))
+            done = self._done
+            self._relay.deliver.emit(lambda: done(result))
 
 
 _relay: _Relay | None = None
 _running: set[_Task] = set()
+
+
+def _get_relay() -> _Relay:
+    global _relay
+    if _relay is None:
+        _relay = _Relay()
+    return _relay
+
+
+def to_main(callback: Callable[[], None]) -> None:
+    """Call ``callback`` on the GUI thread (from a worker: queued; synchronous: at once).
+
+    For progress reports from inside a task; create the relay first by calling
+    :func:`run_task` (which always runs on the GUI thread).
+    """
+    if SYNCHRONOUS:
+        callback()
+    else:
+        _get_relay().deliver.emit(callback)
 
 
 def _report(exc: BaseException) -> None:
@@ -86,10 +107,7 @@ def run_task(
         else:
             on_done(result)
         return
-    global _relay
-    if _relay is None:
-        _relay = _Relay()
-
+    relay = _get_relay()
     task: _Task
 
     def done(result: Any) -> None:
@@ -100,6 +118,6 @@ def run_task(
         _running.discard(task)
         error(exc)
 
-    task = _Task(func, _relay, done, failed)
+    task = _Task(func, relay, done, failed)
     _running.add(task)
     (pool or QThreadPool.globalInstance()).start(task)

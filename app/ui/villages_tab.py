@@ -7,13 +7,10 @@ from datetime import date
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +21,7 @@ from app.db.views import VillageRow
 from app.domain.assessment import GRADES
 from app.ui.models.table_model import RowTableModel
 from app.ui.widgets.grades import grade_background, grade_foreground
+from app.ui.widgets.tables import read_only_table
 
 
 class VillageTableModel(RowTableModel):
@@ -91,6 +89,9 @@ class VillageTableModel(RowTableModel):
         return None
 
 
+M = VillageTableModel
+
+
 class VillagesTab(QWidget):
     """The village list with a text filter, a grade filter and header sorting."""
 
@@ -121,33 +122,32 @@ class VillagesTab(QWidget):
         top.addWidget(self.count_label)
 
         self.model = VillageTableModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
+        self.table = read_only_table(
+            self.model,
+            {
+                M.COL_CODE: 120,
+                M.COL_NAME: 90,
+                M.COL_GRADE: 76,
+                M.COL_PREVIOUS_GRADE: 76,
+                M.COL_HOUSEHOLDS: 60,
+                M.COL_POPULATION: 64,
+                M.COL_PARTY_MEMBERS: 64,
+                M.COL_INDUSTRY: 140,
+                M.COL_STATIONED: 170,
+            },
+            stretch=M.COL_PART_TIME,
+        )
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
         header.setSortIndicatorShown(True)
-        header.setSortIndicator(VillageTableModel.COL_CODE, Qt.SortOrder.AscendingOrder)
+        header.setSortIndicator(M.COL_CODE, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        for column, width in (
-            (VillageTableModel.COL_CODE, 120),
-            (VillageTableModel.COL_NAME, 90),
-            (VillageTableModel.COL_GRADE, 76),
-            (VillageTableModel.COL_PREVIOUS_GRADE, 76),
-            (VillageTableModel.COL_HOUSEHOLDS, 60),
-            (VillageTableModel.COL_POPULATION, 64),
-            (VillageTableModel.COL_PARTY_MEMBERS, 64),
-            (VillageTableModel.COL_INDUSTRY, 140),
-            (VillageTableModel.COL_STATIONED, 150),
-        ):
-            self.table.setColumnWidth(column, width)
+
+        self.empty_label = QLabel()
+        self.empty_label.setVisible(False)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.empty_label)
         layout.addWidget(self.table)
 
         # typing re-queries after a short pause, not on every key
@@ -160,7 +160,7 @@ class VillagesTab(QWidget):
         self.model.sort_requested.connect(self._sort_by)
 
     def _sort_by(self, column: int, order: Qt.SortOrder) -> None:
-        self._sort = VillageTableModel.SORT_KEYS[column]
+        self._sort = M.SORT_KEYS[column]
         self._descending = order == Qt.SortOrder.DescendingOrder
         self.refresh()
 
@@ -176,3 +176,11 @@ class VillagesTab(QWidget):
         )
         self.model.set_rows(rows)
         self.count_label.setText(self.tr("共 %n 个村", "", len(rows)))
+        filtered = bool(self.filter_edit.text().strip()) or self.grade_combo.currentIndex() > 0
+        if filtered:
+            self.empty_label.setText(self.tr("没有符合筛选条件的村。"))
+        else:
+            self.empty_label.setText(
+                self.tr("还没有村情档案。请从“文件 → 导入登记表…”导入村情登记。")
+            )
+        self.empty_label.setVisible(not rows)

@@ -15,7 +15,6 @@ from app.domain.assessment import (
     Band,
     CadreRules,
     Indicator,
-    Template,
     assess_cadre,
     assess_village,
     cap_explanation,

@@ -50,7 +50,7 @@ def stationed(start: str, end: str | None = None) -> Assignment:
 def test_kinds_and_roles() -> None:
     assert Kind.parse("在村") is Kind.PRESENT
     assert Kind.parse(" 会议培训 ") is Kind.MEETING
-    assert PRESENT_KINDS == {Kind.PRESENT, Kind.MEETING}
+    assert frozenset({Kind.PRESENT, Kind.MEETING}) == PRESENT_KINDS
     with pytest.raises(DomainError) as err:
         Kind.parse("出差")
     assert err.value.message == "类别应为 在村/会议培训/请假/缺勤：出差"
@@ -228,7 +228,7 @@ def test_results_for_dispatches_on_role() -> None:
     weekly = results_for(secretary("2026-01-01"), days, *SEPT, REQ)
     monthly = results_for(stationed("2026-01-01"), days, *SEPT, REQ)
     first_secretary = Assignment("GB3", "610526100201", Role.FIRST_SECRETARY, d("2026-01-01"), None)
-    assert [r.label for r in weekly][0] == "2026-W36"
+    assert weekly[0].label == "2026-W36"
     assert [r.label for r in monthly] == ["2026-09"]
     assert len(results_for(first_secretary, days, *SEPT, REQ)) == 4
 

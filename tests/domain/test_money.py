@@ -34,7 +34,7 @@ fens = st.integers(min_value=0, max_value=10**13)
         ("6.050", 605),  # a trailing zero is not a third decimal
         (6, 600),
         (Decimal("6.05"), 605),
-        (Decimal("100"), 10000),
+        (Decimal(100), 10000),
     ],
 )
 def test_parse_yuan(text: str | int | Decimal, fen: int) -> None:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 
 import pytest
@@ -125,7 +125,9 @@ def frozen_sep(days: Mapping[date, Kind], *adjustments: Adjustment) -> FrozenMon
     return FrozenMonth(SEP, {"GB001": base_line("GB001", SEP, days, seed_rates())}, adjustments)
 
 
-def recompute_from(days: Mapping[str, Mapping[date, Kind]]):  # noqa: ANN201
+def recompute_from(
+    days: Mapping[str, Mapping[date, Kind]],
+) -> Callable[[Month], dict[str, BaseLine]]:
     def recompute(month: Month) -> dict[str, BaseLine]:
         return {c: base_line(c, month, d, seed_rates()) for c, d in days.items()}
 

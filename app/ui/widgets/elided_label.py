@@ -39,6 +39,10 @@ class ElidedLabel(QFrame):
         super().paintEvent(event)
         painter = QPainter(self)
         rect = self.contentsRect().adjusted(4, 0, -4, 0)
-        shown = self.fontMetrics().elidedText(self._text, Qt.TextElideMode.ElideMiddle, rect.width())
-        painter.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), shown)
+        shown = self.fontMetrics().elidedText(
+            self._text, Qt.TextElideMode.ElideMiddle, rect.width()
+        )
+        painter.drawText(
+            rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), shown
+        )
         painter.end()

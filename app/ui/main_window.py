@@ -1,0 +1,136 @@
+"""The main window: five tabs over one database, a file menu and a status bar.
+
+It gets its database and the file's path through the constructor; the tabs get the
+database from it. Tabs load when first shown and again after an import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+from sqlite_utils import Database
+
+from app.db.schema import SCHEMA_VERSION
+from app.db.store import identity
+from app.ui.assessment_tab import AssessmentTab
+from app.ui.cadres_tab import CadresTab
+from app.ui.dialogs.import_dialog import ImportDialog
+from app.ui.meetings_tab import MeetingsTab
+from app.ui.subsidy_tab import SubsidyTab
+from app.ui.villages_tab import VillagesTab
+from app.ui.widgets.elided_label import ElidedLabel
+
+DEFAULT_SIZE = (1200, 700)  # leaves room for the taskbar on a 1366×768 screen
+
+
+def program_version() -> str:
+    try:
+        return version("township-office")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        db: Database,
+        db_path: Path,
+        parent: QWidget | None = None,
+        *,
+        clock: Callable[[], date] = date.today,
+    ) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._db_path = Path(db_path)
+        self.identity = identity(db)
+        self.display_name = (
+            self.identity.display_name if self.identity else self.tr("（数据库尚未初始化）")
+        )
+        self.setWindowTitle(self.tr("乡镇驻村工作台 — %1").replace("%1", self.display_name))
+
+        self.villages_tab = VillagesTab(db, clock=clock)
+        self.cadres_tab = CadresTab(db, clock=clock)
+        self.meetings_tab = MeetingsTab(db)
+        self.subsidy_tab = SubsidyTab(db, clock=clock)
+        self.assessment_tab = AssessmentTab(db)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        for tab, label in (
+            (self.villages_tab, self.tr("村情档案")),
+            (self.cadres_tab, self.tr("干部与值班")),
+            (self.meetings_tab, self.tr("周例会")),
+            (self.subsidy_tab, self.tr("补助发放")),
+            (self.assessment_tab, self.tr("考核")),
+        ):
+            self.tabs.addTab(tab, label)
+        self.setCentralWidget(self.tabs)
+        self._stale: set[QWidget] = set()
+
+        self._build_menus()
+
+        self.name_label = QLabel(self.display_name)
+        self.path_label = ElidedLabel(self.tr("数据库：%1").replace("%1", str(self._db_path)))
+        self.statusBar().addWidget(self.name_label)
+        self.statusBar().addWidget(self.path_label, 1)
+
+        self.resize(*DEFAULT_SIZE)
+        self.tabs.currentChanged.connect(self._tab_shown)
+        self.refresh_all()
+
+    # -- menus -------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("文件"))
+        self.import_action = QAction(self.tr("导入登记表…"), self)
+        self.import_action.triggered.connect(self.open_import_dialog)
+        file_menu.addAction(self.import_action)
+        file_menu.addSeparator()
+        self.quit_action = QAction(self.tr("退出"), self)
+        self.quit_action.setShortcut(QKeySequence(self.tr("Ctrl+Q")))
+        self.quit_action.triggered.connect(self.close)
+        file_menu.addAction(self.quit_action)
+
+        help_menu = self.menuBar().addMenu(self.tr("帮助"))
+        self.about_action = QAction(self.tr("关于…"), self)
+        self.about_action.triggered.connect(self.show_about)
+        help_menu.addAction(self.about_action)
+
+    def about_text(self) -> str:
+        return (
+            self.tr(
+                "<h3>乡镇驻村工作台</h3>"
+                "<p>驻村干部、兼职书记、村情档案、补助发放与考核的离线工作台。</p>"
+                "<p>程序版本：%1<br>数据结构版本：%2<br>单位：%3<br>数据库：%4</p>"
+            )
+            .replace("%1", program_version())
+            .replace("%2", str(SCHEMA_VERSION))
+            .replace("%3", self.display_name)
+            .replace("%4", str(self._db_path))
+        )
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, self.tr("关于乡镇驻村工作台"), self.about_text())
+
+    def open_import_dialog(self) -> ImportDialog:
+        dialog = ImportDialog(self._db, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.imported.connect(lambda _result: self.refresh_all())
+        dialog.open()
+        return dialog
+
+    # -- refreshing --------------------------------------------------------------------
+    def refresh_all(self) -> None:
+        """Reload the visible tab now and every other tab when it is next shown."""
+        self._stale = {self.tabs.widget(i) for i in range(self.tabs.count())}
+        self._tab_shown(self.tabs.currentIndex())
+
+    def _tab_shown(self, index: int) -> None:
+        tab = self.tabs.widget(index)
+        if tab in self._stale:
+            self._stale.discard(tab)
+            tab.refresh()

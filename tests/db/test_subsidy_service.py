@@ -1,0 +1,113 @@
+"""Monthly sheets from the database: the seed's arithmetic, rates in force, freeze, 补发/扣回."""
+
+import pytest
+
+from app.db.subsidy import approve_month, sheet_for_month
+from app.domain.errors import DomainError
+from app.domain.periods import Month
+
+from .conftest import present
+
+OCT, NOV, DEC = Month(2026, 10), Month(2026, 11), Month(2026, 12)
+
+
+def line(sheet, cadre):
+    return next(x for x in sheet.lines if x.cadre_no == cadre)
+
+
+def test_seed_arithmetic_six_a_day_plus_forty(township_db):
+    present(township_db, "GB001", *[f"2026-10-{d:02d}" for d in range(1, 7)])
+    sheet = sheet_for_month(township_db, OCT)
+    data = sheet.to_json()
+    assert data["status"] == "draft"
+    gb1 = next(x for x in data["lines"] if x["cadre_no"] == "GB001")
+    assert gb1 == {
+        **gb1,
+        "present_days": 6,
+        "living": "36.00",
+        "transport": "40.00",
+        "adjustment": "0.00",
+        "total": "76.00",
+        "name": "王建国",
+    }
+    gb2 = next(x for x in data["lines"] if x["cadre_no"] == "GB002")
+    assert gb2["total"] == "0.00"  # assigned, no present day: no transport either
+    assert data["total"] == "76.00"
+
+
+def test_meeting_days_count_leave_and_absence_do_not(township_db):
+    present(township_db, "GB001", "2026-10-01", "2026-10-02")
+    present(township_db, "GB001", "2026-10-03", kind="会议培训")
+    present(township_db, "GB001", "2026-10-05", kind="请假")
+    present(township_db, "GB001", "2026-10-06", kind="缺勤")
+    assert line(sheet_for_month(township_db, OCT), "GB001").present_days == 3
+
+
+def test_daily_rate_raised_mid_month(township_db):
+    township_db["subsidy_rates"].insert(
+        {"kind": "生活补助", "effective_from": "2026-10-16", "amount_fen": 800}
+    )
+    present(township_db, "GB001", "2026-10-14", "2026-10-15", "2026-10-16", "2026-10-17")
+    gb1 = line(sheet_for_month(township_db, OCT), "GB001")
+    assert (gb1.living_fen, gb1.transport_fen, gb1.total_fen) == (2800, 4000, 6800)
+
+
+def test_monthly_rate_in_force_on_the_last_day(township_db):
+    present(township_db, "GB001", "2026-10-02")
+    township_db["subsidy_rates"].insert(
+        {"kind": "交通通讯补助", "effective_from": "2026-10-31", "amount_fen": 10000}
+    )
+    assert line(sheet_for_month(township_db, OCT), "GB001").transport_fen == 10000
+    present(township_db, "GB001", "2026-09-30")
+    assert line(sheet_for_month(township_db, Month(2026, 9)), "GB001").transport_fen == 4000
+
+
+def test_no_rate_in_force_is_a_clear_error(township_db):
+    present(township_db, "GB001", "2025-12-31")
+    with pytest.raises(DomainError, match="2025-12-31"):
+        sheet_for_month(township_db, Month(2025, 12))
+
+
+def test_approved_month_is_frozen_and_later_changes_carry_over(township_db):
+    present(township_db, "GB001", "2026-10-01", "2026-10-02")
+    present(township_db, "GB002", *[f"2026-10-{d:02d}" for d in range(1, 21)])
+    approved = approve_month(township_db, OCT, "李会计")
+    assert approved.status == "approved" and approved.total_fen == (1200 + 4000) + (12000 + 4000)
+    # a day added for GB001 and a day taken back for GB002, after approval
+    present(township_db, "GB001", "2026-10-03")
+    present(township_db, "GB002", "2026-10-20", kind="缺勤")
+    township_db["subsidy_rates"].insert(
+        {"kind": "生活补助", "effective_from": "2026-10-01", "amount_fen": 700}
+    )
+    frozen = sheet_for_month(township_db, OCT)
+    assert frozen.status == "approved" and frozen.total_fen == approved.total_fen
+    nov = sheet_for_month(township_db, NOV)
+    gb1, gb2 = line(nov, "GB001"), line(nov, "GB002")
+    # GB001: now 3 days × 7.00 = 21.00 vs 12.00 paid → 补发 9.00
+    assert gb1.adjustment_fen == 900 and gb1.notes == ["补发 2026-10"]
+    # GB002: now 19 days × 7.00 = 133.00 vs 120.00 paid → 补发 13.00
+    assert gb2.adjustment_fen == 1300
+    township_db.execute("DELETE FROM subsidy_rates WHERE effective_from = '2026-10-01'")
+    nov = sheet_for_month(township_db, NOV)
+    assert line(nov, "GB002").adjustment_fen == -600 and line(nov, "GB002").notes == [
+        "扣回 2026-10"
+    ]
+    assert nov.to_json()["lines"][1]["notes"] == ["扣回 2026-10"]
+
+
+def test_an_adjustment_is_paid_once(township_db):
+    present(township_db, "GB001", "2026-10-01")
+    approve_month(township_db, OCT, "李会计")
+    present(township_db, "GB001", "2026-10-02")
+    approve_month(township_db, NOV, "李会计")
+    assert line(sheet_for_month(township_db, NOV), "GB001").adjustment_fen == 600
+    assert all(x.adjustment_fen == 0 for x in sheet_for_month(township_db, DEC).lines)
+
+
+def test_approving_twice_is_refused_and_changes_nothing(township_db):
+    present(township_db, "GB001", "2026-10-01")
+    approve_month(township_db, OCT, "李会计")
+    before = township_db.execute("SELECT count(*) FROM change_log").fetchone()[0]
+    with pytest.raises(DomainError, match="已经审批"):
+        approve_month(township_db, OCT, "李会计")
+    assert township_db.execute("SELECT count(*) FROM change_log").fetchone()[0] == before

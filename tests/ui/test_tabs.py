@@ -1,0 +1,207 @@
+"""干部与值班, 周例会, 补助发放 and 考核 tabs."""
+
+from PySide6.QtCore import Qt
+
+from app.domain.errors import DomainError
+from app.domain.periods import Month
+from app.ui.assessment_tab import AssessmentTableModel as A
+from app.ui.cadres_tab import CadreTableModel as C
+from app.ui.meetings_tab import MeetingTableModel as MT
+from app.ui.subsidy_tab import SubsidyTab
+from app.ui.subsidy_tab import SubsidyTableModel as S
+
+
+def rows(model, column):
+    return [model.index(r, column).data() for r in range(model.rowCount())]
+
+
+def add_rates(db):
+    db["subsidy_rates"].insert_all(
+        [
+            {"kind": "生活补助", "effective_from": "2020-01-01", "amount_fen": 600},
+            {"kind": "交通通讯补助", "effective_from": "2020-01-01", "amount_fen": 4000},
+        ]
+    )
+
+
+# ---- 干部与值班 ------------------------------------------------------------------------
+
+
+def test_cadre_roster(window, db):
+    db["attendance"].insert_all(
+        [
+            {"cadre_no": "GB002", "day": "2026-05-04", "kind": "在村"},
+            {"cadre_no": "GB002", "day": "2026-05-05", "kind": "会议培训"},
+            {"cadre_no": "GB002", "day": "2026-05-06", "kind": "请假"},
+            {"cadre_no": "GB001", "day": "2026-05-07", "kind": "缺勤"},
+        ]
+    )
+    window.tabs.setCurrentWidget(window.cadres_tab)
+    model = window.cadres_tab.model
+    assert rows(model, C.COL_NO) == ["GB001", "GB002"]
+    assert rows(model, C.COL_NAME) == ["王建国", "李秀兰"]
+    assert rows(model, C.COL_LEADER) == ["是", "否"]
+    assert rows(model, C.COL_UNIT) == ["东坡镇党委", "农业综合服务站"]
+    assert rows(model, C.COL_POSTS) == ["兼职第一书记·东坡村", "驻村干部·西沟村"]
+    # this month (2026-05): 在村 + 会议培训; the April day is not counted
+    assert rows(model, C.COL_PRESENT) == ["0", "2"]
+    assert "2026-05" in model.headerData(C.COL_PRESENT, Qt.Orientation.Horizontal)
+    assert window.cadres_tab.count_label.text() == "共 2 名干部"
+
+
+# ---- 周例会 ----------------------------------------------------------------------------
+
+
+def test_meetings_list_and_kind_filter(window, db):
+    db["meetings"].insert_all(
+        [
+            {
+                "id": 1,
+                "kind": "周例会",
+                "day": "2026-05-11",
+                "place": "镇政府三楼会议室",
+                "chair": "张书记",
+            },
+            {
+                "id": 2,
+                "kind": "月汇报",
+                "day": "2026-04-30",
+                "place": "镇政府三楼会议室",
+                "chair": "张书记",
+            },
+        ]
+    )
+    db["meeting_attendees"].insert_all(
+        [
+            {"meeting_id": 1, "cadre_no": "GB001", "present": 1},
+            {"meeting_id": 1, "cadre_no": "GB002", "present": 0, "reason": "下村"},
+            {"meeting_id": 2, "cadre_no": "GB001", "present": 1},
+            {"meeting_id": 2, "cadre_no": "GB002", "present": 1},
+        ]
+    )
+    db["action_items"].insert_all(
+        [
+            {"meeting_id": 1, "task": "西沟村道路硬化", "status": "open"},
+            {"meeting_id": 1, "task": "东坡村文化广场", "status": "done"},
+        ]
+    )
+    window.tabs.setCurrentWidget(window.meetings_tab)
+    tab = window.meetings_tab
+    assert rows(tab.model, MT.COL_DAY) == ["2026-05-11", "2026-04-30"]  # newest first
+    assert rows(tab.model, MT.COL_PRESENT) == ["1", "2"]
+    assert rows(tab.model, MT.COL_ITEMS) == ["1/2", "—"]
+    tab.kind_combo.setCurrentIndex(tab.kind_combo.findData("月汇报"))
+    assert rows(tab.model, MT.COL_KIND) == ["月汇报"]
+    assert tab.count_label.text() == "共 1 次会议"
+
+
+def test_meetings_empty(window):
+    window.tabs.setCurrentWidget(window.meetings_tab)
+    assert window.meetings_tab.model.rowCount() == 0
+    assert window.meetings_tab.empty_label.isVisibleTo(window.meetings_tab)
+
+
+# ---- 补助发放 --------------------------------------------------------------------------
+
+
+def test_subsidy_without_rates_shows_a_message(window):
+    window.tabs.setCurrentWidget(window.subsidy_tab)
+    tab = window.subsidy_tab
+    assert tab.month() == Month(2026, 4)  # last month by default
+    assert tab.month_edit.text() == "2026-04"
+    assert tab.message_label.isVisibleTo(tab)
+    assert "生活补助" in tab.message_label.text() and "2026-04" in tab.message_label.text()
+    assert tab.model.rowCount() == 0
+    assert tab.sheet is None
+
+
+def test_subsidy_sheet_from_the_database(window, db):
+    add_rates(db)
+    window.tabs.setCurrentWidget(window.subsidy_tab)
+    tab = window.subsidy_tab
+    assert not tab.message_label.isVisibleTo(tab)
+    assert tab.status_label.text() == "状态：草稿"
+    assert rows(tab.model, S.COL_NO) == ["GB001", "GB002"]
+    li = rows(tab.model, S.COL_NO).index("GB002")
+    assert tab.model.index(li, S.COL_DAYS).data() == "1"
+    assert tab.model.index(li, S.COL_LIVING).data() == "6.00"
+    assert tab.model.index(li, S.COL_TRANSPORT).data() == "40.00"
+    assert tab.model.index(li, S.COL_ADJUSTMENT).data() == "0.00"
+    assert tab.model.index(li, S.COL_TOTAL).data() == "46.00"
+    align = tab.model.index(li, S.COL_TOTAL).data(Qt.ItemDataRole.TextAlignmentRole)
+    assert align & Qt.AlignmentFlag.AlignRight
+    assert "46.00" in tab.total_label.text() and "肆拾陆元整" in tab.total_label.text()
+
+
+def test_subsidy_month_picker_changes_the_sheet(window, db):
+    add_rates(db)
+    window.tabs.setCurrentWidget(window.subsidy_tab)
+    tab = window.subsidy_tab
+    tab.set_month(Month(2026, 3))
+    assert tab.month_edit.text() == "2026-03"
+    assert tab.sheet is not None and tab.sheet.month == Month(2026, 3)
+    assert "0.00" in tab.total_label.text()
+
+
+def test_subsidy_approved_sheet_status(window, db):
+    add_rates(db)
+    from app.db.subsidy import approve_month
+
+    approve_month(db, Month(2026, 4), "张书记")
+    window.tabs.setCurrentWidget(window.subsidy_tab)
+    assert window.subsidy_tab.status_label.text() == "状态：已审批"
+
+
+def test_subsidy_tab_takes_its_sheet_source(qtbot, db, today):
+    asked = []
+
+    def broken(db_, month):
+        asked.append(month)
+        raise DomainError("2026-04-30 没有生效的交通通讯补助标准")
+
+    tab = SubsidyTab(db, clock=lambda: today, sheet_source=broken)
+    qtbot.addWidget(tab)
+    tab.refresh()
+    assert asked == [Month(2026, 4)]
+    assert "交通通讯补助" in tab.message_label.text()
+
+
+# ---- 考核 ------------------------------------------------------------------------------
+
+
+def test_assessment_year_and_change(window, db):
+    template_id = db.execute("SELECT id FROM templates LIMIT 1").fetchone()[0]
+    db["village_assessments"].insert(
+        {
+            "village_code": "610526100202",
+            "year": 2025,
+            "template_id": template_id,
+            "total_tenths": 590,
+            "grade": "四类",
+        }
+    )
+    window.tabs.setCurrentWidget(window.assessment_tab)
+    tab = window.assessment_tab
+    assert [tab.year_combo.itemText(i) for i in range(tab.year_combo.count())] == ["2025", "2024"]
+    assert tab.year() == 2025
+    m = tab.model
+    assert rows(m, A.COL_NAME) == ["东坡村", "西沟村"]
+    assert rows(m, A.COL_TOTAL) == ["84.5", "59.0"]
+    assert rows(m, A.COL_GRADE) == ["二类", "四类"]
+    assert rows(m, A.COL_PREVIOUS_GRADE) == ["三类", "—"]
+    assert rows(m, A.COL_CHANGE) == ["升级", "—"]
+    tab.set_year(2024)
+    assert rows(m, A.COL_TOTAL) == ["71.2"]
+    assert rows(m, A.COL_CHANGE) == ["—"]
+
+
+def test_assessment_empty(qtbot, today):
+    from app.db.connection import memory_database
+    from app.ui.assessment_tab import AssessmentTab
+
+    tab = AssessmentTab(memory_database())
+    qtbot.addWidget(tab)
+    tab.refresh()
+    assert tab.model.rowCount() == 0
+    assert tab.empty_label.isVisibleTo(tab)
+    assert not tab.year_combo.isEnabled()
