@@ -83,7 +83,4 @@ def make_demo(
     n = approve_until(db, last_approved)
     if n:
         late_corrections(db, last_approved)
-    return (
-        f"已生成演示数据（{'全县' if scale == 'county' else '乡镇'}规模，seed={seed}）：{summary}；"
-        f"已审批补助月份 {n} 个（至 {last_approved}），{last_approved.next()} 为草稿"
-    )
+    return f"{summary.text()}已审批补助月份 {n} 个（至 {last_approved}），{last_approved.next()} 为草稿。"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlite_utils import Database
@@ -37,13 +37,23 @@ def months_between(first: date, last: date) -> list[Month]:
     return out
 
 
-def cadre_compliance(db: Database, first: date, last: date) -> dict[str, CadreCompliance]:
+def _not_yet_ended(result: PeriodResult, as_of: date) -> PeriodResult:
+    if result.last < as_of or not result.judged:
+        return result
+    return replace(result, judged=False, met=None, required=None, note="进行中，暂不考核")
+
+
+def cadre_compliance(
+    db: Database, first: date, last: date, as_of: date | None = None
+) -> dict[str, CadreCompliance]:
     """Per cadre: the judged weeks (兼职) or months (驻村) in [first, last].
 
     The period is walked month by month so that each week or month is judged by the
     requirements in force on the first day of its month (weeks belong to the month
-    holding their Thursday).
+    holding their Thursday). A week or month that has not ended before ``as_of``
+    (default: today) is listed but not judged yet.
     """
+    as_of = as_of or date.today()
     out: dict[str, CadreCompliance] = {}
     days = store.attendance(db, first, last)
     by_cadre: dict[str, list[Assignment]] = defaultdict(list)
@@ -57,5 +67,7 @@ def cadre_compliance(db: Database, first: date, last: date) -> dict[str, CadreCo
         for a in assigned:
             for m in months:
                 lo, hi = max(first, m.first_day), min(last, m.last_day)
-                cc.results.extend(results_for(a, cadre_days, lo, hi, reqs[m]))
+                cc.results.extend(
+                    _not_yet_ended(r, as_of) for r in results_for(a, cadre_days, lo, hi, reqs[m])
+                )
     return out

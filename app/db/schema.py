@@ -265,6 +265,23 @@ V1 = [
         created_at TEXT NOT NULL DEFAULT {NOW_SQL},
         {SYNC},
         UNIQUE (name, version))""",
+    # approved months whose inputs changed since their differences were last carried
+    """CREATE TABLE subsidy_dirty (
+        month TEXT PRIMARY KEY REFERENCES subsidy_months(month) ON DELETE CASCADE) WITHOUT ROWID""",
+    *[
+        f"""CREATE TRIGGER dirty_attendance_{action}_{ref.lower()} AFTER {action} ON attendance
+        BEGIN INSERT OR IGNORE INTO subsidy_dirty
+              SELECT month FROM subsidy_months WHERE month = substr({ref}.day, 1, 7); END"""
+        for action, refs in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",)))
+        for ref in refs
+    ],
+    *[
+        f"""CREATE TRIGGER dirty_rates_{action}_{ref.lower()} AFTER {action} ON subsidy_rates
+        BEGIN INSERT OR IGNORE INTO subsidy_dirty
+              SELECT month FROM subsidy_months WHERE month >= substr({ref}.effective_from, 1, 7); END"""
+        for action, refs in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",)))
+        for ref in refs
+    ],
     f"""CREATE TABLE template_indicators (
         template_id INTEGER NOT NULL REFERENCES templates(id),
         position INTEGER NOT NULL,

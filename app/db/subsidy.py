@@ -16,6 +16,7 @@ from app.domain.subsidy import (
     Sheet,
     base_line,
     build_sheet,
+    first_unapproved_after,
     pending_adjustments,
 )
 
@@ -40,6 +41,16 @@ def approved_months(db: Database) -> dict[Month, FrozenMonth]:
         Month.parse(m): FrozenMonth(Month.parse(m), lines.get(m, {}), tuple(adjustments.get(m, ())))
         for (m,) in db.execute("SELECT month FROM subsidy_months").fetchall()
     }
+
+
+def changed_months(db: Database) -> set[Month]:
+    """Approved months whose attendance or rates changed since their last carry-over.
+
+    Kept by triggers on ``attendance`` and ``subsidy_rates`` (table ``subsidy_dirty``),
+    so every writer marks them; cleared when the difference has been frozen into a
+    later approved month.
+    """
+    return {Month.parse(m) for (m,) in db.execute("SELECT month FROM subsidy_dirty").fetchall()}
 
 
 def sheet_cadres(db: Database, month: Month) -> list[str]:
@@ -73,7 +84,9 @@ def sheet_for_month(db: Database, month: Month) -> Sheet:
         frozen = approved[month]
         sheet = build_sheet(month, names, frozen.lines, frozen.adjustments)
         return _with_status(sheet, "approved")
-    adjustments = pending_adjustments(month, approved, lambda m: base_lines(db, m))
+    adjustments = pending_adjustments(
+        month, approved, lambda m: base_lines(db, m), changed=changed_months(db)
+    )
     return _with_status(build_sheet(month, names, base_lines(db, month), adjustments), "draft")
 
 
@@ -92,6 +105,7 @@ def approve_month(db: Database, month: Month, approved_by: str) -> Sheet:
     with db.atomic():
         if db.execute("SELECT 1 FROM subsidy_months WHERE month = ?", [str(month)]).fetchone():
             raise DomainError(f"{month} 的补助表已经审批，不能重复审批。")
+        approved = approved_months(db)
         sheet = sheet_for_month(db, month)
         db["subsidy_months"].insert(
             {
@@ -114,6 +128,16 @@ def approve_month(db: Database, month: Month, approved_by: str) -> Sheet:
                 "total_fen": line.total_fen,
             }
             for line in sheet.lines
+        )
+        # the differences of these months are now frozen into this one
+        carried = [
+            m
+            for m in changed_months(db)
+            if m < month and first_unapproved_after(m, approved) == month
+        ]
+        db.execute(
+            f"DELETE FROM subsidy_dirty WHERE month IN ({','.join('?' * len(carried))})",
+            [str(m) for m in carried],
         )
         db["subsidy_adjustments"].insert_all(
             {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from app.demo import names as N
-from app.demo.base import Cadre, Ctx, Post, Township, days, month_spans, week_spans
+from app.demo.base import Cadre, Ctx, Post, Township, Village, days, month_spans, week_spans
 
 Days = dict[date, tuple[str, str]]  # day -> (kind, village_code)
 METHODS = ("电话查岗", "进村抽查", "集中检查")
@@ -229,7 +229,7 @@ class Records:
                 for day in sorted(rng.sample(present, min(n, len(present)))):
                     index.append((day, self._diary(cadre, village, day)))
 
-    def _diary(self, cadre: Cadre, village, day: date) -> int:
+    def _diary(self, cadre: Cadre, village: Village, day: date) -> int:
         rng = self.rng
         hh_no, head, group = rng.choice(village.homes)
         other = rng.choice(village.homes)[1]

@@ -41,7 +41,9 @@ def _next_grade(ctx: Ctx, grade: str, helped: bool) -> str:
     return grade
 
 
-def grade_paths(ctx: Ctx, villages: list[Village], helped: set[str], years: list[int]) -> dict:
+def grade_paths(
+    ctx: Ctx, villages: list[Village], helped: set[str], years: list[int]
+) -> dict[str, dict[int, str]]:
     """village code -> {year: grade}; the last year has at least one upgrade and one downgrade."""
     paths: dict[str, dict[int, str]] = {}
     for v in villages:

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from app.demo import names as N
 from app.demo.activity import Records
-from app.demo.base import Cadre, Ctx, Post
+from app.demo.base import Cadre, Ctx, Post, Village
 
 PRACTICAL_CATEGORIES = tuple(N.PRACTICAL)
 
@@ -213,7 +213,7 @@ class Meetings:
                     day = a + timedelta(days=rng.randint(0, (b - a).days))
                     self._matter(village, post, day)
 
-    def _matter(self, village, post: Post, day: date) -> None:
+    def _matter(self, village: Village, post: Post, day: date) -> None:
         rng, ctx = self.rng, self.ctx
         category = rng.choice(PRACTICAL_CATEGORIES)
         template, lo, hi = rng.choice(N.PRACTICAL[category])

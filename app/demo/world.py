@@ -230,7 +230,7 @@ def make_cadres(
     _move_some(ctx, township, pool)
 
 
-def _move_some(ctx: Ctx, township: Township, free: list) -> None:
+def _move_some(ctx: Ctx, township: Township, free: list[Village]) -> None:
     """Reassign a few cadres on the 1st of a month: the old post ends the day before."""
     rng = ctx.rng
     months = []

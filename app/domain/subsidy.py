@@ -15,7 +15,7 @@ All amounts are integer fen.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -256,6 +256,7 @@ def pending_adjustments(
     month: Month,
     approved: Mapping[Month, FrozenMonth],
     recompute: Callable[[Month], Mapping[str, BaseLine]],
+    changed: Collection[Month] | None = None,
 ) -> list[Adjustment]:
     """The adjustments the sheet of ``month`` must carry for earlier approved months.
 
@@ -265,6 +266,10 @@ def pending_adjustments(
     difference = recomputed base − frozen base − every adjustment for (cadre, M) already
     frozen in any approved month. Non-zero differences are returned, ordered by cadre
     number then corrected month. An approved ``month`` gets nothing (its sheet is frozen).
+
+    ``changed``, when given, names the approved months whose inputs (attendance, rates)
+    may have changed since their differences were last carried; the others are known to
+    have a zero difference and are not recomputed (a speed-up, not a different rule).
     """
     if month in approved:
         return []
@@ -276,6 +281,8 @@ def pending_adjustments(
     out: list[Adjustment] = []
     for m in sorted(approved):
         if m >= month or first_unapproved_after(m, approved) != month:
+            continue
+        if changed is not None and m not in changed:
             continue
         now = recompute(m)
         then = approved[m].lines

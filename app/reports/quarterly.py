@@ -30,8 +30,11 @@ def grades_as_of(db: Database, year: int) -> dict[str, str]:
     return out
 
 
-def upgrades(db: Database, year: int) -> dict[str, int]:
-    """Changes of grade between ``year - 1`` and ``year`` as {"三类→二类": n, ...}."""
+def grade_changes(db: Database, year: int, direction: str) -> dict[str, int]:
+    """Villages that moved (``升级`` or ``降级``) between ``year - 1`` and ``year``.
+
+    As {"三类→二类": n, ...}.
+    """
     counts: dict[str, int] = {}
     for r in db.query(
         """SELECT p.grade AS prev, c.grade AS cur FROM village_assessments c
@@ -39,7 +42,7 @@ def upgrades(db: Database, year: int) -> dict[str, int]:
            WHERE c.year = ?""",
         [year],
     ):
-        if change(r["prev"], r["cur"]) in ("升级", "降级"):
+        if change(r["prev"], r["cur"]) == direction:
             label = change_label(r["prev"], r["cur"])
             counts[label] = counts.get(label, 0) + 1
     return dict(sorted(counts.items()))
@@ -85,7 +88,8 @@ def quarterly_report(db: Database, quarter: Quarter) -> tuple[dict, Table]:
             g: (f"{round(100 * n / n_villages)}%" if n_villages else "0%")
             for g, n in by_grade.items()
         },
-        "upgrades": upgrades(db, quarter.year),
+        "upgrades": grade_changes(db, quarter.year, "升级"),
+        "downgrades": grade_changes(db, quarter.year, "降级"),
         "cadres": len(comp),
         "cadres_by_role": {
             role: sum(1 for c in comp.values() if c.role == role)
@@ -141,7 +145,8 @@ def quarterly_report(db: Database, quarter: Quarter) -> tuple[dict, Table]:
         ("乡镇数", data["townships"]),
         ("行政村", n_villages),
         *[(f"{g}村", f"{n}（{data['villages_by_grade_share'][g]}）") for g, n in by_grade.items()],
-        *[(f"升降档 {k}", v) for k, v in data["upgrades"].items()],
+        *[(f"升级 {k}", v) for k, v in data["upgrades"].items()],
+        *[(f"降级 {k}", v) for k, v in data["downgrades"].items()],
         ("驻村/兼职干部", data["cadres"]),
         ("出勤天数", data["present_days"]),
         ("达标周期/考核周期", f"{met}/{judged}"),

@@ -116,12 +116,14 @@ class SheetKind:
     """A register sheet mapped onto one table, upserted by its key columns."""
 
     def __init__(self, name: str, title: str, table: str, columns: Sequence[Column],
-                 note: str = "") -> None:
+                 note: str = "", on_insert: dict[str, object] | None = None) -> None:
         self.name = name
         self.title = title
         self.table = table
         self.columns = tuple(columns)
         self.note = note
+        #: fields set on new rows only (never compared, never overwritten)
+        self.on_insert = dict(on_insert or {})
 
     def __repr__(self) -> str:
         return f"<SheetKind {self.name}>"
@@ -261,18 +263,22 @@ class SheetKind:
 
     # ---- writing -------------------------------------------------------------------------
     def write(self, ctx: Context, plan: list[PreviewRow]) -> None:
-        upsert(ctx.db, self.table, self.key_fields, plan)
+        upsert(ctx.db, self.table, self.key_fields, plan, self.on_insert)
 
 
-def upsert(db: Database, table: str, keys: Sequence[str], plan: Sequence[PreviewRow]) -> None:
+def upsert(db: Database, table: str, keys: Sequence[str], plan: Sequence[PreviewRow],
+           on_insert: dict[str, object] | None = None) -> None:
     """Insert the new rows and update the changed ones (``modified_at`` = now), in bulk."""
     new = [p.values for p in plan if p.status == NEW]
     changed = [p.values for p in plan if p.status == UPDATED]
     if new:
         cols = list(new[0])
+        extra = list((on_insert or {}).items())
+        names = [*cols, *(name for name, _ in extra)]
+        fixed = tuple(value for _, value in extra)
         db.conn.executemany(
-            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
-            [tuple(r[c] for c in cols) for r in new],
+            f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+            [(*(r[c] for c in cols), *fixed) for r in new],
         )
     if changed:
         sets = [c for c in changed[0] if c not in keys]
@@ -291,7 +297,6 @@ def header_problems(title: str, names: list[str], expected: Sequence[str],
     ``expected`` is the list shown to the user; ``allowed`` (default: expected) the names
     accepted, ``required`` (default: expected) the names that must be there.
     """
-    listing = "、".join(expected)
     allowed = set(expected if allowed is None else allowed)
     required = list(expected if required is None else required)
     problems = []
@@ -300,10 +305,12 @@ def header_problems(title: str, names: list[str], expected: Sequence[str],
             hint = ""
             if name.rstrip("*＊") in allowed:
                 hint = f"（请去掉“*”，写成「{name.rstrip('*＊')}」）"
-            problems.append(Problem(1, name, f"不是「{title}」表的列{hint}。应有的列：{listing}"))
+            problems.append(Problem(1, name, f"不是「{title}」表的列{hint}"))
     for name in required:
         if name not in names:
-            problems.append(Problem(1, name, f"缺少这一列。应有的列：{listing}"))
+            problems.append(Problem(1, name, "缺少这一列"))
+    if problems:
+        problems.append(Problem(1, None, f"「{title}」表应有的列（顺序不限）：{'、'.join(expected)}"))
     return problems
 
 

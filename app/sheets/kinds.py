@@ -236,7 +236,7 @@ ATTENDANCE = Attendance("attendance", "考勤簿", "attendance", [
     Column("类别", "kind", v.attendance_kind, required=True,
            hint="在村/会议培训/请假/缺勤（会议培训算出勤）", choices=tuple(k.value for k in Kind)),
     _text("备注", "note"),
-], note="每名干部每天一条记录。")
+], note="每名干部每天一条记录。", on_insert={"source": "考勤簿"})
 
 CHECKS = SheetKind("checks", "查岗记录", "checks", [
     _cadre_no(),

@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from app.sheets.errors import Problem, SheetError
+from app.sheets.xlsx import Workbook, XlsxError
 
 Cell = str | date | None
 Row = tuple[int, dict[str, object]]
@@ -83,7 +84,7 @@ def _fail(path: Path, reason: str, row: int | None = None) -> SheetError:
 
 
 @contextmanager
-def _xlsx_rows(path: Path) -> Iterator[Iterator[list[object]]]:
+def _xlsx_rows(path: Path) -> Iterator[Iterator[tuple[int, list[object]]]]:
     with path.open("rb") as f:
         magic = f.read(8)
     if magic.startswith(_OLE_MAGIC):
@@ -91,41 +92,33 @@ def _xlsx_rows(path: Path) -> Iterator[Iterator[list[object]]]:
     if not magic.startswith(_ZIP_MAGIC) or not zipfile.is_zipfile(path):
         raise _fail(path, "不是 Excel 工作簿（.xlsx）文件，无法读取。请用 Excel 或 WPS 打开后另存为 .xlsx，或另存为 CSV")
     try:
-        with zipfile.ZipFile(path) as z:
-            names = set(z.namelist())
+        z = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as e:
         raise _fail(path, f"文件已损坏，不是有效的 .xlsx 工作簿（{e}）") from None
-    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-        raise _fail(path, "这是一个压缩包，但不是 Excel 工作簿（.xlsx），无法读取")
-    from openpyxl import load_workbook  # imported here: costly, and only xlsx needs it
+    with z:
+        names = set(z.namelist())
+        if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+            raise _fail(path, "这是一个压缩包，但不是 Excel 工作簿（.xlsx），无法读取")
+        try:
+            book = Workbook(z)
+        except XlsxError as e:
+            raise _fail(path, f"工作簿无法打开：{e}") from None
+        except (zipfile.BadZipFile, EOFError, ValueError, RuntimeError, NotImplementedError) as e:
+            raise _fail(path, f"工作簿无法打开，文件可能已损坏（{e}）") from None
 
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as e:  # openpyxl raises many types for damaged files
-        raise _fail(path, f"工作簿无法打开，文件可能已损坏（{type(e).__name__}: {e}）") from None
-    try:
-        if not wb.worksheets:
-            raise _fail(path, "工作簿中没有工作表")
-        ws = wb.worksheets[0]
-        if hasattr(ws, "reset_dimensions"):
-            ws.reset_dimensions()  # some programs write a wrong size; read what is there
-
-        def rows() -> Iterator[list[object]]:
+        def rows() -> Iterator[tuple[int, list[object]]]:
             try:
-                for values in ws.iter_rows(values_only=True):
-                    yield list(values)
-            except SheetError:
-                raise
-            except Exception as e:  # a damaged sheet part
-                raise _fail(path, f"工作表内容无法读取，文件可能已损坏（{type(e).__name__}: {e}）") from None
+                yield from book.rows()
+            except XlsxError as e:
+                raise _fail(path, str(e)) from None
+            except (zipfile.BadZipFile, EOFError, ValueError, RuntimeError) as e:
+                raise _fail(path, f"工作表内容无法读取，文件可能已损坏（{e}）") from None
 
         yield rows()
-    finally:
-        wb.close()
 
 
-def _sniff_csv(path: Path) -> tuple[str, ...]:
-    """Refuse what is plainly not text; return the encodings worth trying, in order."""
+def _sniff_csv(path: Path) -> str:
+    """Refuse what is plainly not text; return the encoding: UTF-8 if it fits, else GB18030."""
     with path.open("rb") as f:
         head = f.read(_SNIFF_BYTES)
         at_end = not f.read(1)
@@ -137,24 +130,27 @@ def _sniff_csv(path: Path) -> tuple[str, ...]:
         raise _fail(path, "这是旧版 Excel（.xls）文件而不是 CSV 文件，请在 Excel 或 WPS 中另存为 .xlsx 或 CSV")
     if b"\x00" in head:
         raise _fail(path, "不是文本格式的 CSV 文件（含有二进制内容），无法读取")
-    candidates = []
     for encoding in _ENCODINGS:
         decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
         try:
             decoder.decode(head, final=at_end)
         except UnicodeDecodeError:
             continue
-        candidates.append(encoding)
-    if not candidates:
-        raise _fail(path, "无法识别文件编码（应为 UTF-8 或 GB18030/GBK），文件可能不是 CSV 表格。"
+        return encoding
+    raise _fail(path, "无法识别文件编码（应为 UTF-8 或 GB18030/GBK），文件可能不是 CSV 表格。"
                           "请在 Excel 或 WPS 中另存为“CSV UTF-8（逗号分隔）”或 .xlsx")
-    return tuple(candidates)
 
 
-def _lines(text: io.TextIOBase, path: Path) -> Iterator[str]:
+def _lines(text: io.TextIOWrapper, path: Path) -> Iterator[str]:
     count = 0
     while True:
-        line = text.readline(_MAX_LINE_CHARS)
+        try:
+            line = text.readline(_MAX_LINE_CHARS)
+        except UnicodeDecodeError:
+            name = "UTF-8" if text.encoding.startswith("utf") else "GB18030/GBK"
+            raise _fail(path, f"无法识别文件编码：第 {count + 1} 行附近含有不是 {name} 编码的字符"
+                              "（文件中混用了不同编码）。请在 Excel 或 WPS 中另存为“CSV UTF-8（逗号分隔）”"
+                              "或 .xlsx") from None
         if not line:
             return
         count += 1
@@ -164,7 +160,7 @@ def _lines(text: io.TextIOBase, path: Path) -> Iterator[str]:
 
 
 @contextmanager
-def _csv_rows(path: Path, encoding: str) -> Iterator[Iterator[list[object]]]:
+def _csv_rows(path: Path, encoding: str) -> Iterator[Iterator[tuple[int, list[object]]]]:
     with path.open("rb") as raw:
         text = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
         lines = _lines(text, path)
@@ -178,7 +174,7 @@ def _csv_rows(path: Path, encoding: str) -> Iterator[Iterator[list[object]]]:
                 yield first
             yield from lines
 
-        def rows() -> Iterator[list[object]]:
+        def rows() -> Iterator[tuple[int, list[object]]]:
             reader = csv.reader(all_lines(), delimiter=delimiter)
             number = 0
             while True:
@@ -189,7 +185,7 @@ def _csv_rows(path: Path, encoding: str) -> Iterator[Iterator[list[object]]]:
                 except csv.Error as e:
                     raise _fail(path, f"CSV 格式错误（{e}）", row=number + 1) from None
                 number += 1
-                yield list(values)
+                yield number, list(values)
 
         yield rows()
 
@@ -201,7 +197,7 @@ def _header(cells: list[object], path: Path, check: HeaderCheck | None) -> list[
     while names and names[-1] is None:
         names.pop()
     if not names:
-        raise _fail(path, "第 1 行（表头）是空的：第一行应为列名", row=None)
+        raise _fail(path, "表头是空的：第一行应为列名", row=1)
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     headers: list[str | None] = []
@@ -224,17 +220,17 @@ def _header(cells: list[object], path: Path, check: HeaderCheck | None) -> list[
     return headers
 
 
-def _collect(path: Path, raw: Iterator[list[object]], check: HeaderCheck | None,
+def _collect(path: Path, raw: Iterator[tuple[int, list[object]]], check: HeaderCheck | None,
              problems: list[Problem]) -> list[Row]:
     first = next(raw, None)
     if first is None:
         raise _fail(path, "文件中没有内容（没有表头）")
-    headers = _header(first, path, check)
+    if first[0] != 1:
+        raise _fail(path, f"表头是空的：第一行应为列名，现在表格从第 {first[0]} 行才开始", row=1)
+    headers = _header(first[1], path, check)
     width = len(headers)
     rows: list[Row] = []
-    number = 1
-    for values in raw:
-        number += 1
+    for number, values in raw:
         cells = [normalise_cell(v) for v in values]
         if not any(c is not None for c in cells):
             continue
@@ -278,17 +274,9 @@ def read_rows(path: Path | str, check: HeaderCheck | None = None) -> tuple[list[
             problems: list[Problem] = []
             with _xlsx_rows(path) as raw:
                 return _collect(path, raw, check, problems), problems
-        encodings = _sniff_csv(path)
-        for n, encoding in enumerate(encodings):
+        with _csv_rows(path, _sniff_csv(path)) as raw:
             problems = []
-            try:
-                with _csv_rows(path, encoding) as raw:
-                    return _collect(path, raw, check, problems), problems
-            except UnicodeDecodeError:
-                if n == len(encodings) - 1:
-                    raise _fail(path, "无法识别文件编码（文件中混有 UTF-8 和 GB18030 以外的内容）。"
-                                      "请在 Excel 或 WPS 中另存为“CSV UTF-8（逗号分隔）”或 .xlsx") from None
-        raise AssertionError("unreachable")  # pragma: no cover
+            return _collect(path, raw, check, problems), problems
     except PermissionError:
         raise _fail(path, "没有权限读取文件（文件可能正在被 Excel 或 WPS 打开，请先关闭）") from None
     except OSError as e:

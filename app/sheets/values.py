@@ -35,6 +35,7 @@ _SCI_RE = re.compile(r"[0-9.]+[eE][+-]?[0-9]+")
 _COUNT_RE = re.compile(r"[0-9]+")
 _PHONE_RE = re.compile(r"[0-9][0-9-]{5,18}[0-9]")
 _YEAR_RE = re.compile(r"[0-9]{4}")
+_LOOSE_DATE_RE = re.compile(r"[0-9]{4}\s*[-/.年]\s*[0-9]{1,2}\s*[-/.月]\s*[0-9]{1,2}\s*日?(\s.*)?")
 
 
 def text(value: object) -> str:
@@ -75,6 +76,9 @@ def iso_date(value: object) -> str:
         if _COUNT_RE.fullmatch(raw):
             raise DomainError(f"{e.message}（看起来是 Excel 的日期序号，请把单元格设为日期格式，"
                               "或直接写成 2026-03-02）") from None
+        if _LOOSE_DATE_RE.fullmatch(raw):
+            raise DomainError(f"{e.message}（请写成 2026-03-02 的形式；从 Excel 另存 CSV 时，"
+                              "请先把日期列的格式设为 yyyy-mm-dd）") from None
         raise
 
 

@@ -63,8 +63,8 @@ def db_state(db: Path) -> str:
     conn = sqlite3.connect(db)
     h = hashlib.sha256()
     for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"):
-        for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY 1, 2'):
-            h.update(repr(row).encode())
+        for row in sorted(map(repr, conn.execute(f'SELECT * FROM "{table}"'))):
+            h.update(row.encode())
     conn.close()
     return h.hexdigest()
 

@@ -111,3 +111,44 @@ def test_approving_twice_is_refused_and_changes_nothing(township_db):
     with pytest.raises(DomainError, match="已经审批"):
         approve_month(township_db, OCT, "李会计")
     assert township_db.execute("SELECT count(*) FROM change_log").fetchone()[0] == before
+
+
+def test_changed_months_shortcut_equals_full_recomputation(township_db):
+    """Random late edits: the trigger-kept set of changed months gives the full rule's result."""
+    import random
+
+    from app.db.subsidy import approved_months, base_lines
+    from app.domain.subsidy import pending_adjustments
+
+    db, rng = township_db, random.Random(7)
+    months = [Month(2026, m) for m in range(1, 10)]
+    for m in months:
+        for cadre in ("GB001", "GB002"):
+            present(db, cadre, *[d.isoformat() for d in m.days() if rng.random() < 0.6])
+    for step, m in enumerate(months):
+        approve_month(db, m, "李会计")
+        for _ in range(3):  # late edits in earlier approved months, and now and then a rate
+            target = rng.choice(months[: step + 1])
+            day = rng.choice(target.days()).isoformat()
+            cadre = rng.choice(("GB001", "GB002"))
+            if rng.random() < 0.5:
+                db.execute("DELETE FROM attendance WHERE cadre_no = ? AND day = ?", [cadre, day])
+            else:
+                present(db, cadre, day, kind=rng.choice(["在村", "会议培训", "缺勤"]))
+        if rng.random() < 0.3:
+            db["subsidy_rates"].insert(
+                {
+                    "kind": "生活补助",
+                    "effective_from": rng.choice(months[: step + 1]).first_day.isoformat(),
+                    "amount_fen": rng.choice([600, 700, 800]),
+                },
+                replace=True,
+            )
+        draft = m.next()
+        full = pending_adjustments(draft, approved_months(db), lambda x: base_lines(db, x))
+        fast = [
+            (a.cadre_no, a.corrects, a.amount_fen)
+            for line in sheet_for_month(db, draft).lines
+            for a in line.adjustments
+        ]
+        assert fast == [(a.cadre_no, a.corrects, a.amount_fen) for a in full], step
