@@ -54,7 +54,9 @@ class Records:
         self.diary_index: dict[tuple[str, str], list[tuple[date, int]]] = {}
         leaders = [c for c in township.cadres if c.is_leader]
         self.leaders = leaders or township.cadres
-        self.organiser = township.leader("组织委员") or township.leader("党委副书记") or self.leaders[0]
+        self.organiser = (
+            township.leader("组织委员") or township.leader("党委副书记") or self.leaders[0]
+        )
 
     # ---- attendance -----------------------------------------------------------------
 
@@ -86,24 +88,32 @@ class Records:
             rec[day] = ("请假", village)
         county = len(run) > 3
         secretary = self.t.secretary
-        self.ctx.add("leaves", {
-            "id": self.ctx.new_id("leaves"), "cadre_no": cadre.no,
-            "start_date": run[0].isoformat(), "end_date": run[-1].isoformat(),
-            "reason": self.rng.choice(N.LEAVE_REASONS_LONG if long else N.LEAVE_REASONS_SHORT),
-            "approver": "县委组织部干部科" if county else (
-                secretary.name if secretary.no != cadre.no else f"{self.t.short}党委"),
-            "approver_level": "县委组织部" if county else "乡镇党委", "cancelled_on": None,
-        })
+        self.ctx.add(
+            "leaves",
+            {
+                "id": self.ctx.new_id("leaves"),
+                "cadre_no": cadre.no,
+                "start_date": run[0].isoformat(),
+                "end_date": run[-1].isoformat(),
+                "reason": self.rng.choice(N.LEAVE_REASONS_LONG if long else N.LEAVE_REASONS_SHORT),
+                "approver": "县委组织部干部科"
+                if county
+                else (secretary.name if secretary.no != cadre.no else f"{self.t.short}党委"),
+                "approver_level": "县委组织部" if county else "乡镇党委",
+                "cancelled_on": None,
+            },
+        )
 
     def _month(self, cadre: Cadre, village: str, ds: list[date], rec: Days) -> None:
         rng = self.rng
-        month_len = (date(ds[0].year + (ds[0].month == 12), ds[0].month % 12 + 1, 1)
-                     - timedelta(days=1)).day
+        month_len = (
+            date(ds[0].year + (ds[0].month == 12), ds[0].month % 12 + 1, 1) - timedelta(days=1)
+        ).day
         if rng.random() < (0.16 if cadre.slack else 0.1) and len(ds) >= 6:
             long = rng.random() < 0.2
             length = min(rng.randint(4, 9) if long else rng.randint(1, 3), len(ds) - 2)
             start = rng.randrange(len(ds) - length + 1)
-            self._leave(cadre, ds[start:start + length], village, rec, long)
+            self._leave(cadre, ds[start : start + length], village, rec, long)
         for day in ds:
             if day in self.t.meeting_days and day not in rec:
                 rec[day] = ("在村" if rng.random() < 0.05 else "会议培训", village)
@@ -132,9 +142,9 @@ class Records:
         r = rng.random()
         if full and r < 0.03:
             length = rng.choice((3, 3, 4))
-            self._leave(cadre, ds[1:1 + length], village, rec, length > 3)
+            self._leave(cadre, ds[1 : 1 + length], village, rec, length > 3)
         elif full and r < 0.05:
-            self._leave(cadre, ds[2:2 + rng.randint(1, 2)], village, rec, False)
+            self._leave(cadre, ds[2 : 2 + rng.randint(1, 2)], village, rec, False)
         r = rng.random()
         if cadre.slack:
             n = 0 if r < 0.15 else 1 if r < 0.4 else 2 if r < 0.8 else 3
@@ -151,20 +161,30 @@ class Records:
         """Checks that find the cadre absent without leave (不在岗); the day becomes 缺勤."""
         rng = self.rng
         for year, count in plan.items():
-            first, last = max(self.ctx.first, date(year, 1, 1)), min(self.ctx.last, date(year, 12, 31))
+            first, last = (
+                max(self.ctx.first, date(year, 1, 1)),
+                min(self.ctx.last, date(year, 12, 31)),
+            )
             candidates: list[tuple[date, str]] = []
             for post in posts:
                 span = post.span(first, last)
                 if span is None:
                     continue
-                candidates += [(d, post.village_code) for d in days(*span)
-                               if d not in rec and d.weekday() < 5
-                               and d not in self.t.meeting_days]
+                candidates += [
+                    (d, post.village_code)
+                    for d in days(*span)
+                    if d not in rec and d.weekday() < 5 and d not in self.t.meeting_days
+                ]
             for day, village in rng.sample(candidates, min(count, len(candidates))):
                 rec[day] = ("缺勤", village)
                 method = "进村抽查" if rng.random() < 0.6 else "电话查岗"
-                self._check_row(cadre, day, method, "不在岗",
-                                rng.choice(("未请假外出", "电话无人接听，村干部称其未到村", "无故不在村")))
+                self._check_row(
+                    cadre,
+                    day,
+                    method,
+                    "不在岗",
+                    rng.choice(("未请假外出", "电话无人接听，村干部称其未到村", "无故不在村")),
+                )
 
     def _checker(self, cadre: Cadre, method: str) -> str:
         if method == "集中检查":
@@ -174,12 +194,21 @@ class Records:
         others = [c for c in self.leaders if c.no != cadre.no]
         return self.rng.choice(others).name if others else f"{self.t.short}党政办"
 
-    def _check_row(self, cadre: Cadre, day: date, method: str, result: str, note: str | None) -> None:
-        self.ctx.add("checks", {
-            "id": self.ctx.new_id("checks"), "cadre_no": cadre.no, "day": day.isoformat(),
-            "method": method, "result": result, "checker": self._checker(cadre, method),
-            "note": note,
-        })
+    def _check_row(
+        self, cadre: Cadre, day: date, method: str, result: str, note: str | None
+    ) -> None:
+        self.ctx.add(
+            "checks",
+            {
+                "id": self.ctx.new_id("checks"),
+                "cadre_no": cadre.no,
+                "day": day.isoformat(),
+                "method": method,
+                "result": result,
+                "checker": self._checker(cadre, method),
+                "note": note,
+            },
+        )
 
     def _checks(self, cadre: Cadre, posts: list[Post], rec: Days) -> None:
         rng = self.rng
@@ -189,25 +218,39 @@ class Records:
             if span is None:
                 continue
             for a, b in month_spans(*span):
-                options = [d for d in days(a, b)
-                           if d not in taken and rec.get(d, ("",))[0] in ("在村", "请假")]
+                options = [
+                    d
+                    for d in days(a, b)
+                    if d not in taken and rec.get(d, ("",))[0] in ("在村", "请假")
+                ]
                 k = min(len(options), rng.choice((1, 2, 2, 2, 3)))
                 for day in sorted(rng.sample(options, k)):
                     method = rng.choices(METHODS, METHOD_WEIGHTS)[0]
                     leave = rec[day][0] == "请假"
-                    self._check_row(cadre, day, method, "请假" if leave else "在岗",
-                                    "已请假，手续齐全" if leave else None)
+                    self._check_row(
+                        cadre,
+                        day,
+                        method,
+                        "请假" if leave else "在岗",
+                        "已请假，手续齐全" if leave else None,
+                    )
 
     def _attendance_rows(self, cadre: Cadre, rec: Days) -> None:
         add = self.ctx.add
         notes = {"会议培训": "参加镇上会议或县上培训", "请假": "已请假", "缺勤": "查岗不在岗"}
         for day in sorted(rec):
             kind, village = rec[day]
-            add("attendance", {
-                "cadre_no": cadre.no, "day": day.isoformat(), "village_code": village,
-                "kind": kind, "source": "查岗" if kind == "缺勤" else "考勤簿",
-                "note": notes.get(kind),
-            })
+            add(
+                "attendance",
+                {
+                    "cadre_no": cadre.no,
+                    "day": day.isoformat(),
+                    "village_code": village,
+                    "kind": kind,
+                    "source": "查岗" if kind == "缺勤" else "考勤簿",
+                    "note": notes.get(kind),
+                },
+            )
 
     # ---- 民情日记 ---------------------------------------------------------------------
 
@@ -234,31 +277,47 @@ class Records:
         hh_no, head, group = rng.choice(village.homes)
         other = rng.choice(village.homes)[1]
         values = {
-            "group": group, "head": head, "industry": village.industry, "n": rng.randint(3, 12),
-            "crop": rng.choice(N.DIARY_CROPS), "topic": rng.choice(N.DIARY_TOPICS),
-            "project": rng.choice(N.DIARY_PROJECTS), "pct": rng.randrange(20, 95, 5),
+            "group": group,
+            "head": head,
+            "industry": village.industry,
+            "n": rng.randint(3, 12),
+            "crop": rng.choice(N.DIARY_CROPS),
+            "topic": rng.choice(N.DIARY_TOPICS),
+            "project": rng.choice(N.DIARY_PROJECTS),
+            "pct": rng.randrange(20, 95, 5),
             "dept": rng.choice(N.DEPTS),
         }
         diary_id = self.ctx.new_id("diaries")
         graded = rng.random() < 0.7
-        self.ctx.add("diaries", {
-            "id": diary_id, "cadre_no": cadre.no, "day": day.isoformat(),
-            "village_code": village.code, "place": rng.choice(N.DIARY_PLACES).format(**values),
-            "people": f"{head}、{other}等{values['n']}人",
-            "situation": rng.choice(N.DIARY_SITUATION).format(**values),
-            "difficulties": rng.choice(N.DIARY_DIFFICULTIES),
-            "requests": rng.choice(N.DIARY_REQUESTS),
-            "reflections": rng.choice(N.DIARY_REFLECTIONS),
-            "plan": rng.choice(N.DIARY_PLANS).format(**values),
-            "eval_grade": rng.choices(("好", "较好", "一般"), (4, 4, 2))[0] if graded else None,
-            "evaluator": self.organiser.name if graded else None,
-        })
+        self.ctx.add(
+            "diaries",
+            {
+                "id": diary_id,
+                "cadre_no": cadre.no,
+                "day": day.isoformat(),
+                "village_code": village.code,
+                "place": rng.choice(N.DIARY_PLACES).format(**values),
+                "people": f"{head}、{other}等{values['n']}人",
+                "situation": rng.choice(N.DIARY_SITUATION).format(**values),
+                "difficulties": rng.choice(N.DIARY_DIFFICULTIES),
+                "requests": rng.choice(N.DIARY_REQUESTS),
+                "reflections": rng.choice(N.DIARY_REFLECTIONS),
+                "plan": rng.choice(N.DIARY_PLANS).format(**values),
+                "eval_grade": rng.choices(("好", "较好", "一般"), (4, 4, 2))[0] if graded else None,
+                "evaluator": self.organiser.name if graded else None,
+            },
+        )
         if rng.random() < (0.3 if self.ctx.light else 0.5):
-            self.ctx.add("household_visits", {
-                "hh_no": hh_no, "day": day.isoformat(), "cadre_no": cadre.no,
-                "living": rng.choice(N.VISIT_LIVING),
-                "income_sources": rng.choice(N.VISIT_INCOME).format(**values),
-                "prospects": rng.choice(N.VISIT_PROSPECTS).format(**values),
-                "notes": "三深入三查看入户走访",
-            })
+            self.ctx.add(
+                "household_visits",
+                {
+                    "hh_no": hh_no,
+                    "day": day.isoformat(),
+                    "cadre_no": cadre.no,
+                    "living": rng.choice(N.VISIT_LIVING),
+                    "income_sources": rng.choice(N.VISIT_INCOME).format(**values),
+                    "prospects": rng.choice(N.VISIT_PROSPECTS).format(**values),
+                    "notes": "三深入三查看入户走访",
+                },
+            )
         return diary_id

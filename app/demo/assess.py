@@ -16,8 +16,11 @@ def rate_rows(ctx: Ctx) -> None:
     since = date(ctx.first.year - 1, 7, 1).isoformat()
     month = min(ctx.rng.randint(3, 7), ctx.last.month)
     raise_on = date(ctx.last.year, month, 1).isoformat()
-    for kind, day, fen in (("生活补助", since, 600), ("交通通讯补助", since, 4000),
-                           ("交通通讯补助", raise_on, 10000)):
+    for kind, day, fen in (
+        ("生活补助", since, 600),
+        ("交通通讯补助", since, 4000),
+        ("交通通讯补助", raise_on, 10000),
+    ):
         ctx.add("subsidy_rates", {"kind": kind, "effective_from": day, "amount_fen": fen})
 
 
@@ -66,10 +69,16 @@ def grade_paths(
                 paths[code][last] = GRADE_ORDER[GRADE_ORDER.index(paths[code][before]) - 1]
         moves = [grade_rank(paths[c][last]) - grade_rank(paths[c][before]) for c in paths]
         if not any(m > 0 for m in moves):
-            options = [c for c, m in zip(codes, moves, strict=True)
-                       if m == 0 and paths[c][before] in ("二类", "三类") and c not in helped]
-            options = options or [c for c, m in zip(codes, moves, strict=True)
-                                  if m == 0 and paths[c][before] != "四类"]
+            options = [
+                c
+                for c, m in zip(codes, moves, strict=True)
+                if m == 0 and paths[c][before] in ("二类", "三类") and c not in helped
+            ]
+            options = options or [
+                c
+                for c, m in zip(codes, moves, strict=True)
+                if m == 0 and paths[c][before] != "四类"
+            ]
             if options:
                 code = ctx.rng.choice(options)
                 paths[code][last] = GRADE_ORDER[GRADE_ORDER.index(paths[code][before]) + 1]
@@ -124,16 +133,28 @@ def village_assessments(
                 result = assess_village(scores, template, previous)
                 previous = result.grade
                 on = min(date(year, 12, 20), ctx.last)
-                ctx.add("village_assessments", {
-                    "village_code": v.code, "year": year, "template_id": tid,
-                    "assessor": assessor, "assessed_on": on.isoformat(),
-                    "total_tenths": result.total_tenths, "grade": result.grade,
-                })
+                ctx.add(
+                    "village_assessments",
+                    {
+                        "village_code": v.code,
+                        "year": year,
+                        "template_id": tid,
+                        "assessor": assessor,
+                        "assessed_on": on.isoformat(),
+                        "total_tenths": result.total_tenths,
+                        "grade": result.grade,
+                    },
+                )
                 for name, score in scores.items():
-                    ctx.add("village_scores", {
-                        "village_code": v.code, "year": year, "indicator": name,
-                        "score_tenths": score,
-                    })
+                    ctx.add(
+                        "village_scores",
+                        {
+                            "village_code": v.code,
+                            "year": year,
+                            "indicator": name,
+                            "score_tenths": score,
+                        },
+                    )
 
 
 def cadre_assessments(ctx: Ctx, townships: list[Township], years: list[int]) -> None:
@@ -142,8 +163,9 @@ def cadre_assessments(ctx: Ctx, townships: list[Township], years: list[int]) -> 
         for cadre in t.cadres:
             posts = [p for p in t.posts if p.cadre_no == cadre.no]
             for year in years:
-                if not any(p.span(date(year, 1, 1), min(ctx.last, date(year, 12, 31)))
-                           for p in posts):
+                if not any(
+                    p.span(date(year, 1, 1), min(ctx.last, date(year, 12, 31))) for p in posts
+                ):
                     continue
                 if cadre.slack:
                     performance, share = rng.randint(280, 320), rng.uniform(0.35, 0.6)
@@ -152,9 +174,16 @@ def cadre_assessments(ctx: Ctx, townships: list[Township], years: list[int]) -> 
                 votes = rng.randint(20, 50)
                 satisfied = round(votes * share)
                 basic = round((votes - satisfied) * rng.uniform(0.5, 0.9))
-                ctx.add("cadre_assessments", {
-                    "cadre_no": cadre.no, "year": year, "performance_tenths": performance,
-                    "votes_satisfied": satisfied, "votes_basic": basic,
-                    "votes_unsatisfied": votes - satisfied - basic,
-                    "satisfaction_manual_tenths": None, "time_manual_tenths": None,
-                })
+                ctx.add(
+                    "cadre_assessments",
+                    {
+                        "cadre_no": cadre.no,
+                        "year": year,
+                        "performance_tenths": performance,
+                        "votes_satisfied": satisfied,
+                        "votes_basic": basic,
+                        "votes_unsatisfied": votes - satisfied - basic,
+                        "satisfaction_manual_tenths": None,
+                        "time_manual_tenths": None,
+                    },
+                )

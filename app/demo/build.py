@@ -36,10 +36,28 @@ SCALES = {"township": "一个乡镇", "county": "全县"}
 
 # dependency order of the inserts (foreign keys are on)
 TABLES = (
-    "townships", "villages", "village_years", "households", "cadres", "assignments", "leaves",
-    "attendance", "checks", "diaries", "household_visits", "meetings", "meeting_attendees",
-    "meeting_reports", "decisions", "action_items", "practical_matters", "subsidy_rates",
-    "assessment_years", "village_assessments", "village_scores", "cadre_assessments",
+    "townships",
+    "villages",
+    "village_years",
+    "households",
+    "cadres",
+    "assignments",
+    "leaves",
+    "attendance",
+    "checks",
+    "diaries",
+    "household_visits",
+    "meetings",
+    "meeting_attendees",
+    "meeting_reports",
+    "decisions",
+    "action_items",
+    "practical_matters",
+    "subsidy_rates",
+    "assessment_years",
+    "village_assessments",
+    "village_scores",
+    "cadre_assessments",
 )
 
 
@@ -109,22 +127,33 @@ def build_demo(
         if ident.kind == "township":
             raise DemoError(
                 f"当前数据库是乡镇数据库（{ident.display_name}），不能生成全县规模的演示数据；"
-                "请改用乡镇规模（--scale township），或在新建的县级数据库中生成。数据库未改动。")
+                "请改用乡镇规模（--scale township），或在新建的县级数据库中生成。数据库未改动。"
+            )
         raise DemoError(
             f"当前数据库是县级汇总数据库（{ident.county_name}），不能生成单个乡镇规模的演示数据；"
-            "请改用全县规模（--scale county），或在新建的乡镇数据库中生成。数据库未改动。")
+            "请改用全县规模（--scale county），或在新建的乡镇数据库中生成。数据库未改动。"
+        )
     _refuse_real_data(db, scale)
     years_back = 2 if scale == "county" else 1
     last = today - timedelta(days=1)  # the records run to yesterday, from 1 January of
-    ctx = Ctx(random.Random(seed), date(last.year - years_back, 1, 1), last,  # 1 or 2 years before
-              light=scale == "county")
+    ctx = Ctx(
+        random.Random(seed),
+        date(last.year - years_back, 1, 1),
+        last,  # 1 or 2 years before
+        light=scale == "county",
+    )
     with db.atomic():
         if ident is None:
             if scale == "county":
                 initialise(db, county_code=N.COUNTY[0], county_name=N.COUNTY[1])
             else:
-                initialise(db, county_code=N.COUNTY[0], county_name=N.COUNTY[1],
-                           township_code=N.TOWNSHIP[0], township_name=N.TOWNSHIP[1])
+                initialise(
+                    db,
+                    county_code=N.COUNTY[0],
+                    county_name=N.COUNTY[1],
+                    township_code=N.TOWNSHIP[0],
+                    township_name=N.TOWNSHIP[1],
+                )
         ident = require_identity(db)
         years = list(range(ctx.first.year, ctx.last.year + 1))
         templates = _templates(db, ctx, years)
@@ -132,8 +161,9 @@ def build_demo(
         if scale == "county":
             townships = _county(ctx, ident.county_code, ident.county_name)
         else:
-            townships = _township(ctx, ident.township_code or N.TOWNSHIP[0],
-                                  ident.township_name or N.TOWNSHIP[1])
+            townships = _township(
+                ctx, ident.township_code or N.TOWNSHIP[0], ident.township_name or N.TOWNSHIP[1]
+            )
         _activity(ctx, townships, years)
         if not db.execute("SELECT 1 FROM subsidy_rates LIMIT 1").fetchone():
             rate_rows(ctx)
@@ -142,33 +172,51 @@ def build_demo(
         _insert_all(db, ctx, seed, today)
         set_change_log(db, True)
         counts = {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
-        roles = dict(db.execute(
-            "SELECT role = '驻村干部', count(DISTINCT cadre_no) FROM assignments GROUP BY 1"
-        ).fetchall())
-        summary = DemoSummary(scale=scale, seed=seed, first_day=ctx.first, last_day=ctx.last,
-                              stationed=roles.get(1, 0), part_time=roles.get(0, 0), **counts)
+        roles = dict(
+            db.execute(
+                "SELECT role = '驻村干部', count(DISTINCT cadre_no) FROM assignments GROUP BY 1"
+            ).fetchall()
+        )
+        summary = DemoSummary(
+            scale=scale,
+            seed=seed,
+            first_day=ctx.first,
+            last_day=ctx.last,
+            stationed=roles.get(1, 0),
+            part_time=roles.get(0, 0),
+            **counts,
+        )
         log_note(db, "demo", None, f"生成演示数据（种子 {seed}）：{summary.text()}")
     return summary
 
 
 def _refuse_real_data(db: Database, scale: str) -> None:
-    for table, what in (("villages", "村"), ("cadres", "干部"), ("households", "农户"),
-                        ("meetings", "会议"), ("subsidy_months", "已审批的补助")):
+    for table, what in (
+        ("villages", "村"),
+        ("cadres", "干部"),
+        ("households", "农户"),
+        ("meetings", "会议"),
+        ("subsidy_months", "已审批的补助"),
+    ):
         if db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone():
             raise DemoError(
                 f"数据库中已有数据（{what}），演示数据只能生成在空数据库中，以免与真实数据混在一起。"
-                "请新建一个数据库再生成演示数据。数据库未改动。")
+                "请新建一个数据库再生成演示数据。数据库未改动。"
+            )
     if scale == "county" and db.execute("SELECT 1 FROM townships LIMIT 1").fetchone():
         raise DemoError(
             "数据库中已有乡镇数据，演示数据只能生成在空数据库中，以免与真实数据混在一起。"
-            "请新建一个县级数据库再生成演示数据。数据库未改动。")
+            "请新建一个县级数据库再生成演示数据。数据库未改动。"
+        )
 
 
 def _templates(db: Database, ctx: Ctx, years: list[int]) -> dict[int, tuple[int, Template]]:
     """The template of each year: the one chosen already, else the default template."""
     chosen = {r[0] for r in db.execute("SELECT year FROM assessment_years").fetchall()}
-    row = db.execute("SELECT id FROM templates WHERE name = ? AND version = ?",
-                     [DEFAULT_TEMPLATE.name, DEFAULT_TEMPLATE.version]).fetchone()
+    row = db.execute(
+        "SELECT id FROM templates WHERE name = ? AND version = ?",
+        [DEFAULT_TEMPLATE.name, DEFAULT_TEMPLATE.version],
+    ).fetchone()
     out: dict[int, tuple[int, Template]] = {}
     for year in years:
         if year in chosen or row is None:
@@ -203,8 +251,15 @@ def _county(ctx: Ctx, county_code: str, county_name: str) -> list[Township]:
     rng = ctx.rng
     townships = [Township(f"{county_code}{101 + i:03d}", N.TOWNSHIP_NAMES[i]) for i in range(20)]
     for t in townships:
-        ctx.add("townships", {"code": t.code, "name": t.name, "county_code": county_code,
-                              "county_name": county_name})
+        ctx.add(
+            "townships",
+            {
+                "code": t.code,
+                "name": t.name,
+                "county_code": county_code,
+                "county_name": county_name,
+            },
+        )
     sizes = spread(rng, 266, 20, 9, 18, moves=400)
     used: set[str] = set()
     for t, size in zip(townships, sizes, strict=True):
@@ -287,11 +342,10 @@ def _insert_all(db: Database, ctx: Ctx, seed: int, today: date) -> None:
             continue
         cols = list(rows[0])
         names = [*cols, "uuid", "modified_at"]
-        sql = (f"INSERT INTO {table} ({', '.join(names)}) "
-               f"VALUES ({', '.join('?' * len(names))})")
-        conn.executemany(sql, [
-            (*(r[c] for c in cols), uuid4_text(ids.getrandbits(128)), stamp) for r in rows
-        ])
+        sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+        conn.executemany(
+            sql, [(*(r[c] for c in cols), uuid4_text(ids.getrandbits(128)), stamp) for r in rows]
+        )
 
 
 _V4_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))

@@ -103,13 +103,21 @@ def make_households(ctx: Ctx, village: Village, count: int) -> None:
                 income = max(4400, int(village.base_income * rng.uniform(0.6, 1.6)))
                 source = rng.choice(sources)
                 note = None
-            ctx.add("households", {
-                "hh_no": hh_no, "village_code": village.code, "group_name": group,
-                "head_name": head, "members": members,
-                "phone": N.fictional_phone(rng) if rng.random() < 0.6 else None,
-                "income_source": source, "income_per_capita_fen": income * 100,
-                "low_income": int(low), "notes": note,
-            })
+            ctx.add(
+                "households",
+                {
+                    "hh_no": hh_no,
+                    "village_code": village.code,
+                    "group_name": group,
+                    "head_name": head,
+                    "members": members,
+                    "phone": N.fictional_phone(rng) if rng.random() < 0.6 else None,
+                    "income_source": source,
+                    "income_per_capita_fen": income * 100,
+                    "low_income": int(low),
+                    "notes": note,
+                },
+            )
             village.homes.append((hh_no, head, group))
     village.population = total_members
 
@@ -125,13 +133,23 @@ def village_rows(ctx: Ctx, township: Township) -> None:
             extra = rng.choice(N.SITUATIONS_WEAK)
             if extra != tags:
                 tags = f"{tags}、{extra}"
-        ctx.add("villages", {
-            "code": v.code, "township_code": township.code, "name": v.name,
-            "groups_count": len(v.groups), "households": len(v.homes), "population": pop,
-            "agri_population": round(pop * rng.uniform(0.84, 0.97)), "party_members": members,
-            "leading_industry": v.industry, "register_grade": v.grade, "situation": tags,
-            "notes": f"{v.industry}为主导产业" if rng.random() < 0.5 else None,
-        })
+        ctx.add(
+            "villages",
+            {
+                "code": v.code,
+                "township_code": township.code,
+                "name": v.name,
+                "groups_count": len(v.groups),
+                "households": len(v.homes),
+                "population": pop,
+                "agri_population": round(pop * rng.uniform(0.84, 0.97)),
+                "party_members": members,
+                "leading_industry": v.industry,
+                "register_grade": v.grade,
+                "situation": tags,
+                "notes": f"{v.industry}为主导产业" if rng.random() < 0.5 else None,
+            },
+        )
         collective = {"一类": 450000, "二类": 160000, "三类": 40000, "四类": 8000}[v.grade]
         collective = int(collective * rng.uniform(0.6, 1.5))
         # the last year carries today's figures; earlier years are grown back from them
@@ -140,11 +158,18 @@ def village_rows(ctx: Ctx, township: Township) -> None:
         rows = []
         hh, p, m = len(v.homes), pop, members
         for year in reversed(years):
-            rows.append({
-                "village_code": v.code, "year": year, "population": p, "households": hh,
-                "party_members": m, "income_per_capita_fen": income,
-                "collective_income_fen": collective * 100, "notes": None,
-            })
+            rows.append(
+                {
+                    "village_code": v.code,
+                    "year": year,
+                    "population": p,
+                    "households": hh,
+                    "party_members": m,
+                    "income_per_capita_fen": income,
+                    "collective_income_fen": collective * 100,
+                    "notes": None,
+                }
+            )
             growth = rng.uniform(1.05, 1.13) if v.lagging else rng.uniform(1.04, 1.09)
             income = int(income / growth / 100) * 100
             collective = int(collective / rng.uniform(1.0, 1.25))
@@ -182,15 +207,29 @@ def make_cadres(
                 break
         cadre = Cadre(f"{prefix}GB{number:03d}", name, township.code, role, post, is_leader)
         township.cadres.append(cadre)
-        birth = date(rng.randint(1966, 1980) if is_leader else rng.randint(1968, 1998),
-                     rng.randint(1, 12), rng.randint(1, 28))
+        birth = date(
+            rng.randint(1966, 1980) if is_leader else rng.randint(1968, 1998),
+            rng.randint(1, 12),
+            rng.randint(1, 28),
+        )
         status = rng.choices([p for p, _ in N.POLITICAL], [w for _, w in N.POLITICAL])[0]
-        ctx.add("cadres", {
-            "cadre_no": cadre.no, "township_code": township.code, "name": name, "sex": sex,
-            "birth_date": birth.isoformat(), "phone": N.fictional_phone(rng),
-            "unit": "", "post": post, "political_status": "中共党员" if is_leader else status,
-            "expertise": "", "is_leader": int(is_leader), "retired_on": None,
-        })
+        ctx.add(
+            "cadres",
+            {
+                "cadre_no": cadre.no,
+                "township_code": township.code,
+                "name": name,
+                "sex": sex,
+                "birth_date": birth.isoformat(),
+                "phone": N.fictional_phone(rng),
+                "unit": "",
+                "post": post,
+                "political_status": "中共党员" if is_leader else status,
+                "expertise": "",
+                "is_leader": int(is_leader),
+                "retired_on": None,
+            },
+        )
         return cadre
 
     def start_before() -> date:
@@ -203,8 +242,13 @@ def make_cadres(
         first_sec = k < 2 or rng.random() < 0.3
         cadre = new_cadre("兼职第一书记" if first_sec else "兼职书记", post, True)
         row = ctx.rows["cadres"][-1]
-        row["unit"] = (f"{t}人大" if post == "人大主席" else
-                       f"{t}政府" if township.head in post or post == "武装部长" else f"{t}党委")
+        row["unit"] = (
+            f"{t}人大"
+            if post == "人大主席"
+            else f"{t}政府"
+            if township.head in post or post == "武装部长"
+            else f"{t}党委"
+        )
         row["expertise"] = "综合" if k < 3 else rng.choice(N.EXPERTISES)
         township.posts.append(Post(cadre.no, leader_villages[k].code, cadre.role, start_before()))
     weights = [2.0 if v.grade == "四类" else 1.0 for v in lagging]
@@ -269,8 +313,14 @@ def _move_some(ctx: Ctx, township: Township, free: list[Village]) -> None:
 
 def post_rows(ctx: Ctx, township: Township) -> None:
     for p in sorted(township.posts, key=lambda p: (p.cadre_no, p.start)):
-        ctx.add("assignments", {
-            "id": ctx.new_id("assignments"), "cadre_no": p.cadre_no, "village_code": p.village_code,
-            "role": p.role, "start_date": p.start.isoformat(),
-            "end_date": p.end.isoformat() if p.end else None,
-        })
+        ctx.add(
+            "assignments",
+            {
+                "id": ctx.new_id("assignments"),
+                "cadre_no": p.cadre_no,
+                "village_code": p.village_code,
+                "role": p.role,
+                "start_date": p.start.isoformat(),
+                "end_date": p.end.isoformat() if p.end else None,
+            },
+        )

@@ -115,8 +115,15 @@ def rows_summary(rows: Sequence[int], limit: int = 10) -> str:
 class SheetKind:
     """A register sheet mapped onto one table, upserted by its key columns."""
 
-    def __init__(self, name: str, title: str, table: str, columns: Sequence[Column],
-                 note: str = "", on_insert: dict[str, object] | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        title: str,
+        table: str,
+        columns: Sequence[Column],
+        note: str = "",
+        on_insert: dict[str, object] | None = None,
+    ) -> None:
         self.name = name
         self.title = title
         self.table = table
@@ -152,8 +159,15 @@ class SheetKind:
         """Refuse the whole sheet before reading it (e.g. a kind not for this database)."""
 
     # ---- parsing -------------------------------------------------------------------------
-    def parse_cells(self, row: int, cells: dict[str, object], columns: Iterable[Column],
-                    ctx: Context, record: dict[str, object], problems: list[Problem]) -> bool:
+    def parse_cells(
+        self,
+        row: int,
+        cells: dict[str, object],
+        columns: Iterable[Column],
+        ctx: Context,
+        record: dict[str, object],
+        problems: list[Problem],
+    ) -> bool:
         ok = True
         for col in columns:
             value = cells.get(col.header)
@@ -178,14 +192,21 @@ class SheetKind:
                     ok = False
         return ok
 
-    def check_record(self, ctx: Context, row: int, record: dict[str, object],
-                     problems: list[Problem]) -> bool:
+    def check_record(
+        self, ctx: Context, row: int, record: dict[str, object], problems: list[Problem]
+    ) -> bool:
         """Checks across the cells of one row; fill derived fields. False = row is bad."""
         return True
 
-    def parse_row(self, ctx: Context, row: int, cells: dict[str, object],
-                  record: dict[str, object], extra: dict[str, object],
-                  problems: list[Problem]) -> bool:
+    def parse_row(
+        self,
+        ctx: Context,
+        row: int,
+        cells: dict[str, object],
+        record: dict[str, object],
+        extra: dict[str, object],
+        problems: list[Problem],
+    ) -> bool:
         """Fill ``record`` (database fields) from one row; False if the row is bad."""
         ok = self.parse_cells(row, cells, self.columns, ctx, record, problems)
         return self.check_record(ctx, row, record, problems) if ok else False
@@ -204,8 +225,13 @@ class SheetKind:
             if all(k in record and record[k] is not None for k in keys):
                 key = tuple(record[k] for k in keys)
                 if key in seen:
-                    problems.append(Problem(row, "+".join(self.key_headers),
-                                            f"与第 {seen[key]} 行重复（{self.describe_key(key)}）"))
+                    problems.append(
+                        Problem(
+                            row,
+                            "+".join(self.key_headers),
+                            f"与第 {seen[key]} 行重复（{self.describe_key(key)}）",
+                        )
+                    )
                     ok = False
                 else:
                     seen[key] = row
@@ -217,8 +243,14 @@ class SheetKind:
         return "，".join(f"{h} {k}" for h, k in zip(self.key_headers, key, strict=True))
 
     # ---- comparing with the database -----------------------------------------------------
-    def existing(self, ctx: Context, table: str, keys: Sequence[str], fields: Sequence[str],
-                 wanted: Iterable[tuple[object, ...]]) -> dict[tuple[object, ...], dict[str, object]]:
+    def existing(
+        self,
+        ctx: Context,
+        table: str,
+        keys: Sequence[str],
+        fields: Sequence[str],
+        wanted: Iterable[tuple[object, ...]],
+    ) -> dict[tuple[object, ...], dict[str, object]]:
         """Stored rows of ``table`` whose key is among ``wanted`` (one query)."""
         wanted = list(wanted)
         if not wanted:
@@ -228,7 +260,9 @@ class SheetKind:
             sql = f"SELECT {cols} FROM {table} t WHERE t.{keys[0]} IN (SELECT value FROM json_each(?))"
             param = json.dumps([k[0] for k in wanted], ensure_ascii=False)
         else:
-            on = " AND ".join(f"t.{k} = json_extract(j.value, '$[{i}]')" for i, k in enumerate(keys))
+            on = " AND ".join(
+                f"t.{k} = json_extract(j.value, '$[{i}]')" for i, k in enumerate(keys)
+            )
             sql = f"SELECT {cols} FROM json_each(?) j JOIN {table} t ON {on}"
             param = json.dumps([list(k) for k in wanted], ensure_ascii=False)
         out: dict[tuple[object, ...], dict[str, object]] = {}
@@ -266,8 +300,13 @@ class SheetKind:
         upsert(ctx.db, self.table, self.key_fields, plan, self.on_insert)
 
 
-def upsert(db: Database, table: str, keys: Sequence[str], plan: Sequence[PreviewRow],
-           on_insert: dict[str, object] | None = None) -> None:
+def upsert(
+    db: Database,
+    table: str,
+    keys: Sequence[str],
+    plan: Sequence[PreviewRow],
+    on_insert: dict[str, object] | None = None,
+) -> None:
     """Insert the new rows and update the changed ones (``modified_at`` = now), in bulk."""
     new = [p.values for p in plan if p.status == NEW]
     changed = [p.values for p in plan if p.status == UPDATED]
@@ -289,9 +328,13 @@ def upsert(db: Database, table: str, keys: Sequence[str], plan: Sequence[Preview
         )
 
 
-def header_problems(title: str, names: list[str], expected: Sequence[str],
-                    allowed: Iterable[str] | None = None,
-                    required: Iterable[str] | None = None) -> list[Problem]:
+def header_problems(
+    title: str,
+    names: list[str],
+    expected: Sequence[str],
+    allowed: Iterable[str] | None = None,
+    required: Iterable[str] | None = None,
+) -> list[Problem]:
     """Unknown and missing columns of a header row (order is free).
 
     ``expected`` is the list shown to the user; ``allowed`` (default: expected) the names
@@ -310,7 +353,9 @@ def header_problems(title: str, names: list[str], expected: Sequence[str],
         if name not in names:
             problems.append(Problem(1, name, "缺少这一列"))
     if problems:
-        problems.append(Problem(1, None, f"「{title}」表应有的列（顺序不限）：{'、'.join(expected)}"))
+        problems.append(
+            Problem(1, None, f"「{title}」表应有的列（顺序不限）：{'、'.join(expected)}")
+        )
     return problems
 
 

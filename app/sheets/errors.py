@@ -43,8 +43,9 @@ class SheetError(Exception):
         super().__init__(str(self))
 
     @classmethod
-    def single(cls, file: Path | str, reason: str, *, row: int | None = None,
-               column: str | None = None) -> SheetError:
+    def single(
+        cls, file: Path | str, reason: str, *, row: int | None = None, column: str | None = None
+    ) -> SheetError:
         return cls(file, [Problem(row, column, reason)])
 
     @property
@@ -66,7 +67,7 @@ class SheetError(Exception):
 def strip_field(reason: str, column: str | None) -> str:
     """Drop a leading repetition of the column name: 「党组织类别」：党组织类别应为… → 应为…"""
     if column and reason.startswith(column):
-        rest = reason[len(column):]
+        rest = reason[len(column) :]
         if rest.startswith(("应", "不能", "最多", "只能", "必须")):
             return rest
     return reason

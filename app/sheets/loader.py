@@ -30,8 +30,17 @@ Progress = Callable[[int, int], None]
 
 KINDS: dict[str, SheetKind] = {
     k.name: k
-    for k in (VILLAGES, HOUSEHOLDS, CADRES, ASSIGNMENTS, ATTENDANCE, CHECKS, RATES, SCORES,
-              CADRE_SCORES)
+    for k in (
+        VILLAGES,
+        HOUSEHOLDS,
+        CADRES,
+        ASSIGNMENTS,
+        ATTENDANCE,
+        CHECKS,
+        RATES,
+        SCORES,
+        CADRE_SCORES,
+    )
 }
 
 
@@ -70,7 +79,9 @@ def get_kind(kind: str | SheetKind, file: Path | str = "") -> SheetKind:
     try:
         return KINDS[kind]
     except KeyError:
-        raise SheetError.single(file, f"未知的表格类型「{kind}」，可用：{'、'.join(KINDS)}") from None
+        raise SheetError.single(
+            file, f"未知的表格类型「{kind}」，可用：{'、'.join(KINDS)}"
+        ) from None
 
 
 def _context(db: Database, path: Path, progress: Progress | None) -> Context:
@@ -96,12 +107,21 @@ def _preview(kind: SheetKind, ctx: Context) -> Preview:
     for p in plan:
         counts[p.status] += 1
     headers = list(rows[0][1]) if rows else kind.headers(ctx.db)
-    return Preview(kind.name, ctx.file, headers, plan, counts[NEW], counts[UPDATED],
-                   counts[UNCHANGED], warnings)
+    return Preview(
+        kind.name,
+        ctx.file,
+        headers,
+        plan,
+        counts[NEW],
+        counts[UPDATED],
+        counts[UNCHANGED],
+        warnings,
+    )
 
 
-def check_sheet(db: Database, kind: str | SheetKind, path: Path | str,
-                progress: Progress | None = None) -> Preview:
+def check_sheet(
+    db: Database, kind: str | SheetKind, path: Path | str, progress: Progress | None = None
+) -> Preview:
     """Read and check the whole sheet without writing anything.
 
     Raises ``SheetError`` listing every problem (row, column, reason).
@@ -111,8 +131,9 @@ def check_sheet(db: Database, kind: str | SheetKind, path: Path | str,
     return _preview(sheet_kind, _context(db, path, progress))
 
 
-def load_sheet(db: Database, kind: str | SheetKind, path: Path | str,
-               progress: Progress | None = None) -> ImportResult:
+def load_sheet(
+    db: Database, kind: str | SheetKind, path: Path | str, progress: Progress | None = None
+) -> ImportResult:
     """Check the sheet, then write it in one transaction (all or nothing).
 
     Rows equal to what is stored are not written, so loading a sheet twice changes nothing.
@@ -126,7 +147,9 @@ def load_sheet(db: Database, kind: str | SheetKind, path: Path | str,
             try:
                 sheet_kind.write(ctx, preview.rows)
             except sqlite3.Error as e:
-                raise SheetError(path, [Problem(None, None, f"写入数据库时出错（{e}），没有导入任何数据")]) from e
+                raise SheetError(
+                    path, [Problem(None, None, f"写入数据库时出错（{e}），没有导入任何数据")]
+                ) from e
     total = len(preview.rows)
     ctx.report(total, total)
     return ImportResult(preview.new, preview.updated, preview.unchanged, preview.warnings)

@@ -79,6 +79,7 @@ def normalise_cell(value: object) -> Cell:
 
 # ---- raw rows from the two formats -------------------------------------------------------
 
+
 def _fail(path: Path, reason: str, row: int | None = None) -> SheetError:
     return SheetError.single(path, reason, row=row)
 
@@ -88,9 +89,15 @@ def _xlsx_rows(path: Path) -> Iterator[Iterator[tuple[int, list[object]]]]:
     with path.open("rb") as f:
         magic = f.read(8)
     if magic.startswith(_OLE_MAGIC):
-        raise _fail(path, "这是旧版 Excel（.xls）或加密的工作簿，请在 Excel 或 WPS 中另存为 .xlsx（不加密码）后再导入")
+        raise _fail(
+            path,
+            "这是旧版 Excel（.xls）或加密的工作簿，请在 Excel 或 WPS 中另存为 .xlsx（不加密码）后再导入",
+        )
     if not magic.startswith(_ZIP_MAGIC) or not zipfile.is_zipfile(path):
-        raise _fail(path, "不是 Excel 工作簿（.xlsx）文件，无法读取。请用 Excel 或 WPS 打开后另存为 .xlsx，或另存为 CSV")
+        raise _fail(
+            path,
+            "不是 Excel 工作簿（.xlsx）文件，无法读取。请用 Excel 或 WPS 打开后另存为 .xlsx，或另存为 CSV",
+        )
     try:
         z = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as e:
@@ -123,11 +130,19 @@ def _sniff_csv(path: Path) -> str:
         head = f.read(_SNIFF_BYTES)
         at_end = not f.read(1)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _fail(path, "文件是 UTF-16 编码（Excel 的“Unicode 文本”），请另存为“CSV UTF-8（逗号分隔）”或 .xlsx")
+        raise _fail(
+            path,
+            "文件是 UTF-16 编码（Excel 的“Unicode 文本”），请另存为“CSV UTF-8（逗号分隔）”或 .xlsx",
+        )
     if head.startswith(_ZIP_MAGIC):
-        raise _fail(path, "这是 Excel 工作簿（.xlsx）而不是 CSV 文件，请把文件扩展名改为 .xlsx 后再导入")
+        raise _fail(
+            path, "这是 Excel 工作簿（.xlsx）而不是 CSV 文件，请把文件扩展名改为 .xlsx 后再导入"
+        )
     if head.startswith(_OLE_MAGIC):
-        raise _fail(path, "这是旧版 Excel（.xls）文件而不是 CSV 文件，请在 Excel 或 WPS 中另存为 .xlsx 或 CSV")
+        raise _fail(
+            path,
+            "这是旧版 Excel（.xls）文件而不是 CSV 文件，请在 Excel 或 WPS 中另存为 .xlsx 或 CSV",
+        )
     if b"\x00" in head:
         raise _fail(path, "不是文本格式的 CSV 文件（含有二进制内容），无法读取")
     for encoding in _ENCODINGS:
@@ -137,8 +152,11 @@ def _sniff_csv(path: Path) -> str:
         except UnicodeDecodeError:
             continue
         return encoding
-    raise _fail(path, "无法识别文件编码（应为 UTF-8 或 GB18030/GBK），文件可能不是 CSV 表格。"
-                          "请在 Excel 或 WPS 中另存为“CSV UTF-8（逗号分隔）”或 .xlsx")
+    raise _fail(
+        path,
+        "无法识别文件编码（应为 UTF-8 或 GB18030/GBK），文件可能不是 CSV 表格。"
+        "请在 Excel 或 WPS 中另存为“CSV UTF-8（逗号分隔）”或 .xlsx",
+    )
 
 
 def _lines(text: io.TextIOWrapper, path: Path) -> Iterator[str]:
@@ -148,9 +166,12 @@ def _lines(text: io.TextIOWrapper, path: Path) -> Iterator[str]:
             line = text.readline(_MAX_LINE_CHARS)
         except UnicodeDecodeError:
             name = "UTF-8" if text.encoding.startswith("utf") else "GB18030/GBK"
-            raise _fail(path, f"无法识别文件编码：第 {count + 1} 行附近含有不是 {name} 编码的字符"
-                              "（文件中混用了不同编码）。请在 Excel 或 WPS 中另存为“CSV UTF-8（逗号分隔）”"
-                              "或 .xlsx") from None
+            raise _fail(
+                path,
+                f"无法识别文件编码：第 {count + 1} 行附近含有不是 {name} 编码的字符"
+                "（文件中混用了不同编码）。请在 Excel 或 WPS 中另存为“CSV UTF-8（逗号分隔）”"
+                "或 .xlsx",
+            ) from None
         if not line:
             return
         count += 1
@@ -192,6 +213,7 @@ def _csv_rows(path: Path, encoding: str) -> Iterator[Iterator[tuple[int, list[ob
 
 # ---- the header and the rows ---------------------------------------------------------------
 
+
 def _header(cells: list[object], path: Path, check: HeaderCheck | None) -> list[str | None]:
     names = [normalise_cell(c) for c in cells]
     while names and names[-1] is None:
@@ -208,8 +230,13 @@ def _header(cells: list[object], path: Path, check: HeaderCheck | None) -> list[
             continue
         text = name.isoformat() if isinstance(name, date) else str(name)
         if text in seen:
-            problems.append(Problem(1, text, f"列名重复（第 {column_letter(seen[text])} 列和第 "
-                                             f"{column_letter(i)} 列）"))
+            problems.append(
+                Problem(
+                    1,
+                    text,
+                    f"列名重复（第 {column_letter(seen[text])} 列和第 {column_letter(i)} 列）",
+                )
+            )
         else:
             seen[text] = i
         headers.append(text)
@@ -220,8 +247,12 @@ def _header(cells: list[object], path: Path, check: HeaderCheck | None) -> list[
     return headers
 
 
-def _collect(path: Path, raw: Iterator[tuple[int, list[object]]], check: HeaderCheck | None,
-             problems: list[Problem]) -> list[Row]:
+def _collect(
+    path: Path,
+    raw: Iterator[tuple[int, list[object]]],
+    check: HeaderCheck | None,
+    problems: list[Problem],
+) -> list[Row]:
     first = next(raw, None)
     if first is None:
         raise _fail(path, "文件中没有内容（没有表头）")
@@ -236,7 +267,9 @@ def _collect(path: Path, raw: Iterator[tuple[int, list[object]]], check: HeaderC
             continue
         for i in range(width, len(cells)):
             if cells[i] is not None:
-                problems.append(Problem(number, None, f"第 {column_letter(i)} 列有内容，但该列没有表头"))
+                problems.append(
+                    Problem(number, None, f"第 {column_letter(i)} 列有内容，但该列没有表头")
+                )
         row: dict[str, object] = {}
         for i, name in enumerate(headers):
             if name is not None:
@@ -262,7 +295,9 @@ def check_file(path: Path) -> str:
     return suffix
 
 
-def read_rows(path: Path | str, check: HeaderCheck | None = None) -> tuple[list[Row], list[Problem]]:
+def read_rows(
+    path: Path | str, check: HeaderCheck | None = None
+) -> tuple[list[Row], list[Problem]]:
     """Rows (Excel row number, header → cell) and the problems of cells outside the header.
 
     Raises ``SheetError`` for a file that cannot be read or a bad header row.
@@ -278,7 +313,9 @@ def read_rows(path: Path | str, check: HeaderCheck | None = None) -> tuple[list[
             problems = []
             return _collect(path, raw, check, problems), problems
     except PermissionError:
-        raise _fail(path, "没有权限读取文件（文件可能正在被 Excel 或 WPS 打开，请先关闭）") from None
+        raise _fail(
+            path, "没有权限读取文件（文件可能正在被 Excel 或 WPS 打开，请先关闭）"
+        ) from None
     except OSError as e:
         raise _fail(path, f"无法读取文件：{e.strerror or e}") from None
 

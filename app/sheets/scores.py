@@ -33,8 +33,15 @@ from app.sheets.errors import Problem, strip_field
 from app.sheets.reader import HeaderCheck
 
 FIXED = (
-    Column("村代码", "village_code", v.village_code, key=True, as_text=True, ref="village",
-           hint="12 位村代码，须已在村情档案中"),
+    Column(
+        "村代码",
+        "village_code",
+        v.village_code,
+        key=True,
+        as_text=True,
+        ref="village",
+        hint="12 位村代码，须已在村情档案中",
+    ),
     Column("年度", "year", v.year, key=True, hint="考核年度，如 2026；按该年度的考核模板评分"),
     Column("考核人", "assessor", v.text, hint="考核人或考核组，可空"),
 )
@@ -49,8 +56,13 @@ def default_year() -> int:
 
 class Scores(SheetKind):
     def __init__(self) -> None:
-        super().__init__("scores", "村级组织考核评分", "village_assessments", FIXED,
-                         note="指标列按年度的考核模板；每项得分 0 到该项满分，最多一位小数。")
+        super().__init__(
+            "scores",
+            "村级组织考核评分",
+            "village_assessments",
+            FIXED,
+            note="指标列按年度的考核模板；每项得分 0 到该项满分，最多一位小数。",
+        )
 
     # ---- headers -------------------------------------------------------------------------
     def template(self, db: Database, year: int) -> tuple[int, Template]:
@@ -64,24 +76,39 @@ class Scores(SheetKind):
 
     def indicator_columns(self, db: Database, year: int | None = None) -> list[Column]:
         _, template = self.template(db, year or default_year())
-        return [Column(i.name, i.name, v.score(i), required=True, show=v.show_tenths,
-                       hint=f"{i.aspect}：0 到 {format_tenths(i.max_tenths)} 分，最多一位小数")
-                for i in template.indicators]
+        return [
+            Column(
+                i.name,
+                i.name,
+                v.score(i),
+                required=True,
+                show=v.show_tenths,
+                hint=f"{i.aspect}：0 到 {format_tenths(i.max_tenths)} 分，最多一位小数",
+            )
+            for i in template.indicators
+        ]
 
     def header_check(self, ctx: Context) -> HeaderCheck:
         expected = self.headers(ctx.db)
         known = {r[0] for r in ctx.db.execute("SELECT DISTINCT name FROM template_indicators")}
 
         def check(names: list[str]) -> list[Problem]:
-            return header_problems(self.title, names, expected, [*FIXED_HEADERS, *known],
-                                   FIXED_HEADERS)
+            return header_problems(
+                self.title, names, expected, [*FIXED_HEADERS, *known], FIXED_HEADERS
+            )
 
         return check
 
     # ---- parsing -------------------------------------------------------------------------
-    def parse_row(self, ctx: Context, row: int, cells: dict[str, object],
-                  record: dict[str, object], extra: dict[str, object],
-                  problems: list[Problem]) -> bool:
+    def parse_row(
+        self,
+        ctx: Context,
+        row: int,
+        cells: dict[str, object],
+        record: dict[str, object],
+        extra: dict[str, object],
+        problems: list[Problem],
+    ) -> bool:
         ok = self.parse_cells(row, cells, FIXED, ctx, record, problems)
         year = record.get("year")
         if not isinstance(year, int):
@@ -98,9 +125,14 @@ class Scores(SheetKind):
             if indicator.name not in cells:
                 if (year, indicator.name) not in missing:
                     missing.add((year, indicator.name))
-                    problems.append(Problem(1, indicator.name,
-                                            f"缺少这一列：{year} 年度按考核模板「{template.label}」评分，"
-                                            "须有该指标列"))
+                    problems.append(
+                        Problem(
+                            1,
+                            indicator.name,
+                            f"缺少这一列：{year} 年度按考核模板「{template.label}」评分，"
+                            "须有该指标列",
+                        )
+                    )
                 ok = False
                 continue
             value = cells[indicator.name]
@@ -111,12 +143,19 @@ class Scores(SheetKind):
             try:
                 scores[indicator.name] = v.score(indicator)(value)
             except DomainError as e:
-                problems.append(Problem(row, indicator.name, strip_field(e.message, indicator.name)))
+                problems.append(
+                    Problem(row, indicator.name, strip_field(e.message, indicator.name))
+                )
                 ok = False
         for header, value in cells.items():
             if header not in FIXED_HEADERS and header not in names and value is not None:
-                problems.append(Problem(row, header, f"{year} 年度的考核模板「{template.label}」"
-                                                     "没有这一指标，请留空或删除该列"))
+                problems.append(
+                    Problem(
+                        row,
+                        header,
+                        f"{year} 年度的考核模板「{template.label}」没有这一指标，请留空或删除该列",
+                    )
+                )
                 ok = False
         if not ok:
             return False
@@ -136,8 +175,13 @@ class Scores(SheetKind):
             return []
         keys = self.key_fields
         stored = self.existing(ctx, "village_assessments", keys, _FIELDS, (p.key for p in parsed))
-        previous = self.existing(ctx, "village_assessments", keys, ["grade"],
-                                 {(p.key[0], int(p.key[1]) - 1) for p in parsed})  # type: ignore[call-overload]
+        previous = self.existing(
+            ctx,
+            "village_assessments",
+            keys,
+            ["grade"],
+            {(p.key[0], int(p.key[1]) - 1) for p in parsed},
+        )  # type: ignore[call-overload]
         in_sheet = {p.key: str(p.record["grade"]) for p in parsed}
         stored_scores = self._stored_scores(ctx, [p.key for p in parsed])
         out = []
@@ -162,22 +206,29 @@ class Scores(SheetKind):
                 if old["grade"] != p.record["grade"]:
                     changed.append("类别")
                 status = UPDATED if changed else UNCHANGED
-            cells = {h: v.show_plain(p.record[f]) for h, f in
-                     zip(FIXED_HEADERS, ("village_code", "year", "assessor"), strict=True)}
+            cells = {
+                h: v.show_plain(p.record[f])
+                for h, f in zip(FIXED_HEADERS, ("village_code", "year", "assessor"), strict=True)
+            }
             cells |= {n: format_tenths(s) for n, s in scores.items()}
-            cells |= {"总分": format_tenths(int(p.record["total_tenths"])),  # type: ignore[arg-type]
-                      "类别": str(p.record["grade"]),
-                      "升降": change_label(str(prev), str(p.record["grade"])) if prev else ""}
+            cells |= {
+                "总分": format_tenths(int(p.record["total_tenths"])),  # type: ignore[arg-type]
+                "类别": str(p.record["grade"]),
+                "升降": change_label(str(prev), str(p.record["grade"])) if prev else "",
+            }
             extra = {"scores": scores, "stored_scores": old_scores, "previous_grade": prev}
             out.append(PreviewRow(p.row, status, p.record, cells, tuple(changed), extra))
         return out
 
-    def _stored_scores(self, ctx: Context, keys: list[tuple[object, ...]]
-                       ) -> dict[tuple[object, ...], dict[str, int]]:
+    def _stored_scores(
+        self, ctx: Context, keys: list[tuple[object, ...]]
+    ) -> dict[tuple[object, ...], dict[str, int]]:
         out: dict[tuple[object, ...], dict[str, int]] = {}
-        sql = ("SELECT s.village_code, s.year, s.indicator, s.score_tenths FROM json_each(?) j "
-               "JOIN village_scores s ON s.village_code = json_extract(j.value, '$[0]') "
-               "AND s.year = json_extract(j.value, '$[1]')")
+        sql = (
+            "SELECT s.village_code, s.year, s.indicator, s.score_tenths FROM json_each(?) j "
+            "JOIN village_scores s ON s.village_code = json_extract(j.value, '$[0]') "
+            "AND s.year = json_extract(j.value, '$[1]')"
+        )
         param = json.dumps([list(k) for k in keys], ensure_ascii=False)
         for code, year, name, tenths in ctx.db.execute(sql, [param]).fetchall():
             out.setdefault((code, year), {})[name] = tenths
@@ -208,13 +259,18 @@ class Scores(SheetKind):
             deletes += [(code, year, name) for name in old if name not in scores]
         db.conn.executemany(
             "INSERT INTO village_scores (village_code, year, indicator, score_tenths) "
-            "VALUES (?, ?, ?, ?)", inserts)
+            "VALUES (?, ?, ?, ?)",
+            inserts,
+        )
         db.conn.executemany(
             f"UPDATE village_scores SET score_tenths = ?, modified_at = {NOW_SQL} "
-            "WHERE village_code = ? AND year = ? AND indicator = ?", updates)
+            "WHERE village_code = ? AND year = ? AND indicator = ?",
+            updates,
+        )
         db.conn.executemany(
             "DELETE FROM village_scores WHERE village_code = ? AND year = ? AND indicator = ?",
-            deletes)
+            deletes,
+        )
 
 
 SCORES = Scores()

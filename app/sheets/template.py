@@ -30,14 +30,17 @@ def template_columns(db: Database, kind: str | SheetKind, year: int | None = Non
     return list(sheet_kind.columns)
 
 
-def write_template(db: Database, kind: str | SheetKind, path: Path | str, *,
-                   year: int | None = None) -> Path:
+def write_template(
+    db: Database, kind: str | SheetKind, path: Path | str, *, year: int | None = None
+) -> Path:
     """Write an empty sheet of ``kind`` to ``path`` (.xlsx or .csv) and return the path."""
     path = Path(path)
     sheet_kind = get_kind(kind, path)
     suffix = path.suffix.lower()
     if suffix not in TEMPLATE_SUFFIXES:
-        raise SheetError.single(path, f"模板只能保存为 .xlsx 或 .csv，不能是「{suffix or '无扩展名'}」")
+        raise SheetError.single(
+            path, f"模板只能保存为 .xlsx 或 .csv，不能是「{suffix or '无扩展名'}」"
+        )
     columns = template_columns(db, sheet_kind, year)
     try:
         if suffix == ".csv":
@@ -74,9 +77,14 @@ def _write_xlsx(kind: SheetKind, columns: list[Column], path: Path, year: int | 
         elif col.parse is v.iso_date:
             dim.number_format = "yyyy-mm-dd"
         if col.choices:
-            dv = DataValidation(type="list", formula1='"' + ",".join(col.choices) + '"',
-                                allow_blank=not col.mandatory, showErrorMessage=True,
-                                errorTitle=col.header, error=f"应为 {'/'.join(col.choices)}")
+            dv = DataValidation(
+                type="list",
+                formula1='"' + ",".join(col.choices) + '"',
+                allow_blank=not col.mandatory,
+                showErrorMessage=True,
+                errorTitle=col.header,
+                error=f"应为 {'/'.join(col.choices)}",
+            )
             dv.add(f"{letter}2:{letter}10000")
             ws.add_data_validation(dv)
     ws.freeze_panes = "A2"
@@ -84,8 +92,12 @@ def _write_xlsx(kind: SheetKind, columns: list[Column], path: Path, year: int | 
     notes = wb.create_sheet("填写说明")
     notes.append([f"{kind.title}（导入类型 {kind.name}）"])
     notes["A1"].font = bold
-    notes.append(["只导入第一个工作表；第一行为表头，请勿改动列名（列的顺序可以调整）。"
-                  "底色标出的列必须填写。同一个表内不能有重复的记录。"])
+    notes.append(
+        [
+            "只导入第一个工作表；第一行为表头，请勿改动列名（列的顺序可以调整）。"
+            "底色标出的列必须填写。同一个表内不能有重复的记录。"
+        ]
+    )
     if kind.note:
         notes.append([kind.note])
     if isinstance(kind, Scores) and year is not None:

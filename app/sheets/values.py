@@ -51,8 +51,10 @@ def village_code(value: object) -> str:
     if _CODE_RE.fullmatch(code):
         return code
     if _SCI_RE.fullmatch(code):
-        raise DomainError(f"应为 12 位数字，实为 {code}（被 Excel 写成了科学计数法，"
-                          "请把该列设为“文本”格式后重新输入）")
+        raise DomainError(
+            f"应为 12 位数字，实为 {code}（被 Excel 写成了科学计数法，"
+            "请把该列设为“文本”格式后重新输入）"
+        )
     if code.isascii() and code.isdigit():
         raise DomainError(f"应为 12 位数字，实为 {code}（{len(code)} 位）")
     raise DomainError(f"应为 12 位数字，实为 {code}（含非数字字符）")
@@ -74,11 +76,15 @@ def iso_date(value: object) -> str:
         return parse_date(raw).isoformat()
     except DomainError as e:
         if _COUNT_RE.fullmatch(raw):
-            raise DomainError(f"{e.message}（看起来是 Excel 的日期序号，请把单元格设为日期格式，"
-                              "或直接写成 2026-03-02）") from None
+            raise DomainError(
+                f"{e.message}（看起来是 Excel 的日期序号，请把单元格设为日期格式，"
+                "或直接写成 2026-03-02）"
+            ) from None
         if _LOOSE_DATE_RE.fullmatch(raw):
-            raise DomainError(f"{e.message}（请写成 2026-03-02 的形式；从 Excel 另存 CSV 时，"
-                              "请先把日期列的格式设为 yyyy-mm-dd）") from None
+            raise DomainError(
+                f"{e.message}（请写成 2026-03-02 的形式；从 Excel 另存 CSV 时，"
+                "请先把日期列的格式设为 yyyy-mm-dd）"
+            ) from None
         raise
 
 
@@ -158,6 +164,7 @@ def score(indicator: Indicator) -> Parse:
 
 
 # ---- showing stored values again (preview, messages) -------------------------------------
+
 
 def show_plain(value: object) -> str:
     return "" if value is None else str(value)

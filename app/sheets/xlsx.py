@@ -21,10 +21,11 @@ from xml.parsers import expat
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_datetime
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
-_MAIN = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-         "http://purl.oclc.org/ooxml/spreadsheetml/main")
-_TAGS = {name: {f"{{{ns}}}{name}" for ns in _MAIN}
-         for name in ("t", "r", "si")}
+_MAIN = (
+    "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "http://purl.oclc.org/ooxml/spreadsheetml/main",
+)
+_TAGS = {name: {f"{{{ns}}}{name}" for ns in _MAIN} for name in ("t", "r", "si")}
 _T, _R, _SI = _TAGS["t"], _TAGS["r"], _TAGS["si"]
 _CHUNK = 64 * 1024
 _MAX_COLUMNS = 16384  # XFD
@@ -63,8 +64,11 @@ def _rels(z: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
         if rel.get("TargetMode") == "External":
             continue
         target = rel.get("Target", "")
-        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-            posixpath.join(folder, target))
+        path = (
+            target.lstrip("/")
+            if target.startswith("/")
+            else posixpath.normpath(posixpath.join(folder, target))
+        )
         out[rel.get("Id", "")] = (rel.get("Type", ""), path)
     return out
 
@@ -151,8 +155,9 @@ class Workbook:
     def __init__(self, z: zipfile.ZipFile) -> None:
         self.z = z
         package = _rels(z, "")
-        book = next((p for t, p in package.values() if t.endswith("/officeDocument")),
-                    "xl/workbook.xml")
+        book = next(
+            (p for t, p in package.values() if t.endswith("/officeDocument")), "xl/workbook.xml"
+        )
         root = _xml(z, book)
         rels = _rels(z, book)
         sheets = [el for el in root.iter() if _local(el.tag) == "sheet"]
@@ -301,5 +306,6 @@ class _SheetReader:
                 if not chunk:
                     break
         except expat.ExpatError as e:
-            raise XlsxError(f"工作表内容已损坏（{expat.ErrorString(e.code)}，第 {e.lineno} 行）") from None
-
+            raise XlsxError(
+                f"工作表内容已损坏（{expat.ErrorString(e.code)}，第 {e.lineno} 行）"
+            ) from None

@@ -15,8 +15,17 @@ from app.domain.attendance import Kind, Requirements, Role, compliance, results_
 
 TODAY = date(2026, 9, 16)
 YESTERDAY = TODAY - timedelta(days=1)
-DUMPED = ("villages", "households", "cadres", "assignments", "attendance", "checks",
-          "meetings", "village_scores", "practical_matters")
+DUMPED = (
+    "villages",
+    "households",
+    "cadres",
+    "assignments",
+    "attendance",
+    "checks",
+    "meetings",
+    "village_scores",
+    "practical_matters",
+)
 
 
 def dump(db: Database, tables=DUMPED) -> dict[str, list[tuple]]:
@@ -51,10 +60,25 @@ def test_counts_in_range(demo):
     roles = {r[0] for r in db.execute("SELECT DISTINCT role FROM assignments")}
     assert "驻村干部" in roles and roles & {"兼职书记", "兼职第一书记"}
     assert summary.first_day == date(2025, 1, 1) and summary.last_day == YESTERDAY
-    for table in ("village_years", "leaves", "attendance", "checks", "diaries", "household_visits",
-                  "meetings", "meeting_attendees", "meeting_reports", "decisions", "action_items",
-                  "practical_matters", "subsidy_rates", "assessment_years", "village_assessments",
-                  "village_scores", "cadre_assessments"):
+    for table in (
+        "village_years",
+        "leaves",
+        "attendance",
+        "checks",
+        "diaries",
+        "household_visits",
+        "meetings",
+        "meeting_attendees",
+        "meeting_reports",
+        "decisions",
+        "action_items",
+        "practical_matters",
+        "subsidy_rates",
+        "assessment_years",
+        "village_assessments",
+        "village_scores",
+        "cadre_assessments",
+    ):
         assert summary.counts[table] > 0, table
     assert f"{summary.villages} 个村" in summary.text()
 
@@ -73,12 +97,21 @@ def test_codes(demo):
     for code, tcode in db.execute("SELECT code, township_code FROM villages"):
         assert len(code) == 12 and code.isdigit() and code.startswith(township)
         assert tcode == township
-    bad = scalar(db, """SELECT count(*) FROM households WHERE length(hh_no) <> 16
-                        OR substr(hh_no, 1, 12) <> village_code""")
+    bad = scalar(
+        db,
+        """SELECT count(*) FROM households WHERE length(hh_no) <> 16
+                        OR substr(hh_no, 1, 12) <> village_code""",
+    )
     assert bad == 0
     # the register count is the number of households on file
-    assert scalar(db, """SELECT count(*) FROM villages v WHERE households <>
-                         (SELECT count(*) FROM households h WHERE h.village_code = v.code)""") == 0
+    assert (
+        scalar(
+            db,
+            """SELECT count(*) FROM villages v WHERE households <>
+                         (SELECT count(*) FROM households h WHERE h.village_code = v.code)""",
+        )
+        == 0
+    )
     low = scalar(db, "SELECT avg(low_income) FROM households")
     assert 0.04 < low < 0.12
 
@@ -97,8 +130,13 @@ def test_same_seed_same_rows_other_seed_other_rows(demo):
 
 def test_refuses_a_database_with_data():
     db = memory_database()
-    store.initialise(db, county_code="610526", county_name="某县",
-                     township_code="610526100", township_name="某镇")
+    store.initialise(
+        db,
+        county_code="610526",
+        county_name="某县",
+        township_code="610526100",
+        township_name="某镇",
+    )
     db["villages"].insert({"code": "610526100201", "township_code": "610526100", "name": "东坡村"})
     before = every_table(db)
     with pytest.raises(DemoError, match="已有数据"):
@@ -108,8 +146,13 @@ def test_refuses_a_database_with_data():
 
 def test_refuses_the_other_kind_of_database():
     township = memory_database()
-    store.initialise(township, county_code="610526", county_name="某县",
-                     township_code="610526100", township_name="某镇")
+    store.initialise(
+        township,
+        county_code="610526",
+        county_name="某县",
+        township_code="610526100",
+        township_name="某镇",
+    )
     before = every_table(township)
     with pytest.raises(DemoError, match="乡镇数据库"):
         build_demo(township, scale="county", today=TODAY)
@@ -124,8 +167,13 @@ def test_refuses_the_other_kind_of_database():
 
 def test_uses_the_existing_identity():
     db = memory_database()
-    store.initialise(db, county_code="610526", county_name="某县",
-                     township_code="610526100", township_name="某镇")
+    store.initialise(
+        db,
+        county_code="610526",
+        county_name="某县",
+        township_code="610526100",
+        township_name="某镇",
+    )
     build_demo(db, today=TODAY)
     assert scalar(db, "SELECT count(*) FROM villages WHERE code NOT LIKE '610526100%'") == 0
     assert scalar(db, "SELECT count(*) FROM townships") == 1
@@ -136,17 +184,26 @@ def test_attendance_is_valid_and_ends_yesterday(demo):
     kinds = {r[0] for r in db.execute("SELECT DISTINCT kind FROM attendance")}
     assert kinds <= {k.value for k in Kind}
     assert {"在村", "会议培训", "请假", "缺勤"} <= kinds
-    for table, column in (("attendance", "day"), ("checks", "day"), ("diaries", "day"),
-                          ("meetings", "day"), ("practical_matters", "day"), ("leaves", "end_date")):
+    for table, column in (
+        ("attendance", "day"),
+        ("checks", "day"),
+        ("diaries", "day"),
+        ("meetings", "day"),
+        ("practical_matters", "day"),
+        ("leaves", "end_date"),
+    ):
         assert scalar(db, f"SELECT max({column}) FROM {table}") <= YESTERDAY.isoformat(), table
     assert scalar(db, "SELECT min(day) FROM attendance") >= "2025-01-01"
 
 
 def test_attendance_follows_the_assignments(demo):
     db, _ = demo
-    outside = scalar(db, """SELECT count(*) FROM attendance a WHERE NOT EXISTS (
+    outside = scalar(
+        db,
+        """SELECT count(*) FROM attendance a WHERE NOT EXISTS (
         SELECT 1 FROM assignments s WHERE s.cadre_no = a.cadre_no AND s.village_code = a.village_code
-        AND s.start_date <= a.day AND (s.end_date IS NULL OR a.day <= s.end_date))""")
+        AND s.start_date <= a.day AND (s.end_date IS NULL OR a.day <= s.end_date))""",
+    )
     assert outside == 0
     assert scalar(db, "SELECT count(*) FROM assignments WHERE end_date IS NOT NULL") >= 1
 
@@ -154,12 +211,17 @@ def test_attendance_follows_the_assignments(demo):
 def test_leaves_match_attendance(demo):
     db, _ = demo
     for cadre_no, start, end, level in db.execute(
-            "SELECT cadre_no, start_date, end_date, approver_level FROM leaves"):
+        "SELECT cadre_no, start_date, end_date, approver_level FROM leaves"
+    ):
         first, last = date.fromisoformat(start), date.fromisoformat(end)
         assert level == ("乡镇党委" if (last - first).days < 3 else "县委组织部")
-        kinds = {r[0] for r in db.execute(
-            "SELECT kind FROM attendance WHERE cadre_no = ? AND day BETWEEN ? AND ?",
-            [cadre_no, start, end])}
+        kinds = {
+            r[0]
+            for r in db.execute(
+                "SELECT kind FROM attendance WHERE cadre_no = ? AND day BETWEEN ? AND ?",
+                [cadre_no, start, end],
+            )
+        }
         assert kinds == {"请假"}
 
 
@@ -169,11 +231,16 @@ def test_unexcused_absences(demo):
     assert absences and all(1 <= n <= 3 for n in absences.values())
     assert len(absences) < scalar(db, "SELECT count(*) FROM cadres") / 2
     for cadre_no, day in db.execute("SELECT cadre_no, day FROM checks WHERE result = '不在岗'"):
-        kind = scalar(db, "SELECT kind FROM attendance WHERE cadre_no = ? AND day = ?", [cadre_no, day])
+        kind = scalar(
+            db, "SELECT kind FROM attendance WHERE cadre_no = ? AND day = ?", [cadre_no, day]
+        )
         assert kind == "缺勤"
-    on_leave = scalar(db, """SELECT count(*) FROM checks c JOIN attendance a
+    on_leave = scalar(
+        db,
+        """SELECT count(*) FROM checks c JOIN attendance a
                              ON a.cadre_no = c.cadre_no AND a.day = c.day
-                             WHERE c.result = '请假' AND a.kind <> '请假'""")
+                             WHERE c.result = '请假' AND a.kind <> '请假'""",
+    )
     assert on_leave == 0
 
 
@@ -206,12 +273,20 @@ def test_village_assessments(demo):
     db, _ = demo
     template_id = scalar(db, "SELECT id FROM templates WHERE name = ?", [DEFAULT_TEMPLATE.name])
     assert dict(db.execute("SELECT year, template_id FROM assessment_years").fetchall()) == {
-        2025: template_id, 2026: template_id}
+        2025: template_id,
+        2026: template_id,
+    }
     maxima = {i.name: i.max_tenths for i in DEFAULT_TEMPLATE.indicators}
     for code, year, total, grade in db.execute(
-            "SELECT village_code, year, total_tenths, grade FROM village_assessments"):
-        scores = dict(db.execute("SELECT indicator, score_tenths FROM village_scores "
-                                 "WHERE village_code = ? AND year = ?", [code, year]).fetchall())
+        "SELECT village_code, year, total_tenths, grade FROM village_assessments"
+    ):
+        scores = dict(
+            db.execute(
+                "SELECT indicator, score_tenths FROM village_scores "
+                "WHERE village_code = ? AND year = ?",
+                [code, year],
+            ).fetchall()
+        )
         assert set(scores) == set(maxima)
         assert all(0 <= s <= maxima[n] for n, s in scores.items())
         assert sum(scores.values()) == total and grade_for(total, DEFAULT_TEMPLATE) == grade
@@ -227,13 +302,23 @@ def test_village_assessments(demo):
 
 def test_cadre_assessments_and_rates(demo):
     db, summary = demo
-    assert scalar(db, "SELECT count(*) FROM cadre_assessments WHERE performance_tenths "
-                      "NOT BETWEEN 280 AND 390") == 0
+    assert (
+        scalar(
+            db,
+            "SELECT count(*) FROM cadre_assessments WHERE performance_tenths "
+            "NOT BETWEEN 280 AND 390",
+        )
+        == 0
+    )
     assert summary.cadre_assessments >= summary.cadres * 2 - 2
-    rates = db.execute("SELECT kind, effective_from, amount_fen FROM subsidy_rates "
-                       "ORDER BY kind, effective_from").fetchall()
-    assert [(k, f) for k, _, f in rates] == [("交通通讯补助", 4000), ("交通通讯补助", 10000),
-                                             ("生活补助", 600)]
+    rates = db.execute(
+        "SELECT kind, effective_from, amount_fen FROM subsidy_rates ORDER BY kind, effective_from"
+    ).fetchall()
+    assert [(k, f) for k, _, f in rates] == [
+        ("交通通讯补助", 4000),
+        ("交通通讯补助", 10000),
+        ("生活补助", 600),
+    ]
     raised = rates[1][1]
     assert raised.startswith("2026-") and raised.endswith("-01") and raised <= YESTERDAY.isoformat()
     assert all(r[1] < "2025-01-01" for r in rates if r[2] != 10000)
@@ -245,19 +330,32 @@ def test_meetings_and_matters(demo):
     db, _ = demo
     kinds = dict(db.execute("SELECT kind, count(*) FROM meetings GROUP BY kind").fetchall())
     assert kinds.keys() == {"周例会", "月汇报", "季小结", "半年初评", "年终总评"}
-    mondays = {date.fromisoformat(r[0]).weekday()
-               for r in db.execute("SELECT day FROM meetings WHERE kind = '周例会'")}
+    mondays = {
+        date.fromisoformat(r[0]).weekday()
+        for r in db.execute("SELECT day FROM meetings WHERE kind = '周例会'")
+    }
     assert mondays == {0} and kinds["周例会"] >= 80
     chairs = {r[0] for r in db.execute("SELECT DISTINCT chair FROM meetings")}
     secretary = db.execute("SELECT name FROM cadres WHERE post = '党委书记'").fetchall()
     assert chairs == {secretary[0][0]}
-    assert scalar(db, "SELECT count(*) FROM meeting_attendees WHERE present = 0 AND reason IS NULL") == 0
+    assert (
+        scalar(db, "SELECT count(*) FROM meeting_attendees WHERE present = 0 AND reason IS NULL")
+        == 0
+    )
     assert scalar(db, "SELECT count(*) FROM meeting_attendees WHERE present = 0") > 0
-    statuses = db.execute("""SELECT status, due_date < ? FROM action_items""",
-                          [TODAY.isoformat()]).fetchall()
+    statuses = db.execute(
+        """SELECT status, due_date < ? FROM action_items""", [TODAY.isoformat()]
+    ).fetchall()
     assert {("done", 1), ("open", 1)} <= set(statuses)  # done, and open overdue
-    assert scalar(db, "SELECT count(*) FROM action_items WHERE status = 'done' "
-                      "AND (done_on IS NULL OR done_on > ?)", [YESTERDAY.isoformat()]) == 0
+    assert (
+        scalar(
+            db,
+            "SELECT count(*) FROM action_items WHERE status = 'done' "
+            "AND (done_on IS NULL OR done_on > ?)",
+            [YESTERDAY.isoformat()],
+        )
+        == 0
+    )
     categories = {r[0] for r in db.execute("SELECT DISTINCT category FROM practical_matters")}
     assert len(categories) >= 6
     assert scalar(db, "SELECT count(*) FROM practical_matters WHERE meeting_id IS NOT NULL") > 0

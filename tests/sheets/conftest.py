@@ -17,12 +17,42 @@ TOWNSHIP = "610526100"
 V1, V2 = "610526100201", "610526100202"
 
 HEADERS: dict[str, list[str]] = {
-    "villages": ["村代码", "村名", "村民小组数", "户数", "人口", "农业人口", "党员数", "主导产业",
-                 "党组织类别", "备注"],
-    "households": ["户编号", "村代码", "村民小组", "户主姓名", "家庭人口", "联系电话", "主要收入来源",
-                   "年人均纯收入", "低收入户", "备注"],
-    "cadres": ["干部编号", "姓名", "性别", "出生日期", "联系电话", "单位", "职务", "政治面貌",
-               "专长类别", "乡镇领导"],
+    "villages": [
+        "村代码",
+        "村名",
+        "村民小组数",
+        "户数",
+        "人口",
+        "农业人口",
+        "党员数",
+        "主导产业",
+        "党组织类别",
+        "备注",
+    ],
+    "households": [
+        "户编号",
+        "村代码",
+        "村民小组",
+        "户主姓名",
+        "家庭人口",
+        "联系电话",
+        "主要收入来源",
+        "年人均纯收入",
+        "低收入户",
+        "备注",
+    ],
+    "cadres": [
+        "干部编号",
+        "姓名",
+        "性别",
+        "出生日期",
+        "联系电话",
+        "单位",
+        "职务",
+        "政治面貌",
+        "专长类别",
+        "乡镇领导",
+    ],
     "assignments": ["干部编号", "村代码", "岗位", "开始日期", "结束日期"],
     "attendance": ["干部编号", "日期", "村代码", "类别", "备注"],
     "checks": ["干部编号", "日期", "方式", "结果", "检查人", "备注"],
@@ -61,8 +91,18 @@ def sample(db: Database, kind: str) -> tuple[list[str], list[list[str]]]:
             ["H0002", V2, "二组", "李四", "3", "", "务工", "", "", "新迁入"],
         ],
         "cadres": [
-            ["GB101", "赵一", "男", "1975-03-02", "13900000001", "东坡镇政府", "副镇长", "中共党员",
-             "经济", "是"],
+            [
+                "GB101",
+                "赵一",
+                "男",
+                "1975-03-02",
+                "13900000001",
+                "东坡镇政府",
+                "副镇长",
+                "中共党员",
+                "经济",
+                "是",
+            ],
             ["GB102", "钱二", "女", "", "", "", "", "", "", ""],
         ],
         "assignments": [
@@ -113,8 +153,9 @@ def write_xlsx(path: Path, headers: Sequence[object], rows: Sequence[Sequence[ob
     return path
 
 
-def write_csv(path: Path, headers: Sequence[object], rows: Sequence[Sequence[object]],
-              encoding: str = "utf-8") -> Path:
+def write_csv(
+    path: Path, headers: Sequence[object], rows: Sequence[Sequence[object]], encoding: str = "utf-8"
+) -> Path:
     with path.open("w", encoding=encoding, newline="") as f:
         w = csv.writer(f)
         w.writerow(headers)
@@ -122,8 +163,9 @@ def write_csv(path: Path, headers: Sequence[object], rows: Sequence[Sequence[obj
     return path
 
 
-def write_sheet(path: Path, headers: Sequence[object], rows: Sequence[Sequence[object]],
-                encoding: str = "utf-8") -> Path:
+def write_sheet(
+    path: Path, headers: Sequence[object], rows: Sequence[Sequence[object]], encoding: str = "utf-8"
+) -> Path:
     if path.suffix == ".xlsx":
         return write_xlsx(path, headers, rows)
     return write_csv(path, headers, rows, encoding)
@@ -131,8 +173,12 @@ def write_sheet(path: Path, headers: Sequence[object], rows: Sequence[Sequence[o
 
 def snapshot(db: Database) -> dict[str, object]:
     """Every table's row count and the whole change log: must not move after an error."""
-    tables = [r[0] for r in db.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    tables = [
+        r[0]
+        for r in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
     counts = {t: db.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in tables}
     log = db.execute("SELECT * FROM change_log ORDER BY id").fetchall()
     return {"counts": counts, "log": log}
@@ -145,22 +191,31 @@ def log_count(db: Database) -> int:
 @pytest.fixture
 def db() -> Database:
     database = memory_database()
-    initialise(database, county_code="610526", county_name="蒲城县", township_code=TOWNSHIP,
-               township_name="东坡镇")
+    initialise(
+        database,
+        county_code="610526",
+        county_name="蒲城县",
+        township_code=TOWNSHIP,
+        township_name="东坡镇",
+    )
     return database
 
 
 @pytest.fixture
 def seeded(db: Database) -> Database:
     """Two villages and two cadres, entered directly (not through a sheet)."""
-    db["villages"].insert_all([
-        {"code": V1, "township_code": TOWNSHIP, "name": "东坡村", "register_grade": "三类"},
-        {"code": V2, "township_code": TOWNSHIP, "name": "西坡村", "register_grade": "四类"},
-    ])
-    db["cadres"].insert_all([
-        {"cadre_no": "GB001", "township_code": TOWNSHIP, "name": "王建国", "is_leader": 1},
-        {"cadre_no": "GB002", "township_code": TOWNSHIP, "name": "李红", "is_leader": 0},
-    ])
+    db["villages"].insert_all(
+        [
+            {"code": V1, "township_code": TOWNSHIP, "name": "东坡村", "register_grade": "三类"},
+            {"code": V2, "township_code": TOWNSHIP, "name": "西坡村", "register_grade": "四类"},
+        ]
+    )
+    db["cadres"].insert_all(
+        [
+            {"cadre_no": "GB001", "township_code": TOWNSHIP, "name": "王建国", "is_leader": 1},
+            {"cadre_no": "GB002", "township_code": TOWNSHIP, "name": "李红", "is_leader": 0},
+        ]
+    )
     return db
 
 

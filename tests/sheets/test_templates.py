@@ -58,10 +58,15 @@ def test_key_columns_are_marked_in_the_template(tmp_path: Path, db: Database) ->
 def test_scores_template_has_the_years_indicators(tmp_path: Path, db: Database) -> None:
     default_id, default = template_for_year(db, 2026)
     db["assessment_years"].insert({"year": 2026, "template_id": default_id})
-    custom = Template("简化指标", 2, (
-        Indicator("生产发展", "产业发展", 500),
-        Indicator("管理民主", "班子建设", 500),
-    ), (Band("一类", 900), Band("二类", 800), Band("三类", 600), Band("四类", 0)))
+    custom = Template(
+        "简化指标",
+        2,
+        (
+            Indicator("生产发展", "产业发展", 500),
+            Indicator("管理民主", "班子建设", 500),
+        ),
+        (Band("一类", 900), Band("二类", 800), Band("三类", 600), Band("四类", 0)),
+    )
     tid = save_template(db, custom)
     db["assessment_years"].insert({"year": 2027, "template_id": tid})
 
@@ -77,15 +82,23 @@ def test_scores_template_has_the_years_indicators(tmp_path: Path, db: Database) 
     assert [c.header for c in template_columns(db, "scores", 2027)][3:] == ["产业发展", "班子建设"]
     this_year = template_for_year(db, date.today().year)[1]
     assert [c.header for c in template_columns(db, "scores")][3:] == [
-        i.name for i in this_year.indicators]
+        i.name for i in this_year.indicators
+    ]
 
 
 def test_scores_are_checked_against_the_years_template(tmp_path: Path, seeded: Database) -> None:
-    seeded["assessment_years"].insert({"year": 2026, "template_id": template_for_year(seeded, 2026)[0]})
-    custom = Template("简化指标", 2, (
-        Indicator("生产发展", "产业发展", 500),
-        Indicator("管理民主", "班子建设", 500),
-    ), (Band("一类", 900), Band("二类", 800), Band("三类", 600), Band("四类", 0)))
+    seeded["assessment_years"].insert(
+        {"year": 2026, "template_id": template_for_year(seeded, 2026)[0]}
+    )
+    custom = Template(
+        "简化指标",
+        2,
+        (
+            Indicator("生产发展", "产业发展", 500),
+            Indicator("管理民主", "班子建设", 500),
+        ),
+        (Band("一类", 900), Band("二类", 800), Band("三类", 600), Band("四类", 0)),
+    )
     tid = save_template(seeded, custom)
     seeded["assessment_years"].insert({"year": 2027, "template_id": tid})
     path = write_template(seeded, "scores", tmp_path / "s.xlsx", year=2027)
@@ -94,8 +107,9 @@ def test_scores_are_checked_against_the_years_template(tmp_path: Path, seeded: D
     ws.append([V1, 2027, "考核组", 46, 45.5])
     wb.save(path)
     load_sheet(seeded, "scores", path)
-    assert seeded.execute("SELECT total_tenths, grade, template_id FROM village_assessments").fetchall() == [
-        (915, "一类", tid)]
+    assert seeded.execute(
+        "SELECT total_tenths, grade, template_id FROM village_assessments"
+    ).fetchall() == [(915, "一类", tid)]
 
     # the 2026 default template's columns do not fit a 2027 row
     headers, rows = sample(seeded, "scores")

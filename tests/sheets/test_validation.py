@@ -32,7 +32,9 @@ def test_thirteen_digit_village_code(tmp_path: Path, db: Database) -> None:
     rows.insert(0, ["610526100201", "东坡村"] + [""] * 8)
     rows[1][0] = "6105261002011"
     error = _fails(db, "villages", write_sheet(tmp_path / "villages.xlsx", headers, rows))
-    assert str(error) == "villages.xlsx 第 3 行「村代码」：应为 12 位数字，实为 6105261002011（13 位）"
+    assert (
+        str(error) == "villages.xlsx 第 3 行「村代码」：应为 12 位数字，实为 6105261002011（13 位）"
+    )
     assert error.file.name == "villages.xlsx"
     assert _where(error) == [(3, "村代码")]
 
@@ -91,7 +93,10 @@ def test_attendance_of_an_unknown_cadre(tmp_path: Path, seeded: Database) -> Non
     headers, rows = sample(seeded, "attendance")
     rows[1][0] = "GB999"
     error = _fails(seeded, "attendance", write_sheet(tmp_path / "a.csv", headers, rows))
-    assert str(error) == "a.csv 第 3 行「干部编号」：干部编号 GB999 不存在，请先导入干部花名册（cadres）"
+    assert (
+        str(error)
+        == "a.csv 第 3 行「干部编号」：干部编号 GB999 不存在，请先导入干部花名册（cadres）"
+    )
 
 
 @pytest.mark.parametrize("kind", ["households", "assignments", "attendance", "scores"])
@@ -155,8 +160,11 @@ def test_missing_and_duplicate_headers(tmp_path: Path, db: Database) -> None:
     headers = [h if h != "备注" else "村名" for h in headers]
     error = _fails(db, "villages", write_sheet(tmp_path / "v.csv", headers, rows))
     reasons = [(p.column, p.reason.split("（")[0]) for p in error.problems]
-    assert reasons == [("村名", "列名重复"), ("备注", "缺少这一列"),
-                       (None, "「村情档案」表应有的列")]
+    assert reasons == [
+        ("村名", "列名重复"),
+        ("备注", "缺少这一列"),
+        (None, "「村情档案」表应有的列"),
+    ]
 
 
 def test_starred_header_is_refused_with_a_hint(tmp_path: Path, db: Database) -> None:
@@ -186,8 +194,11 @@ def test_every_bad_row_is_reported(tmp_path: Path, seeded: Database) -> None:
     error = _fails(seeded, "households", write_sheet(tmp_path / "h.csv", headers, rows))
     assert _where(error) == [
         (3, "村代码"),
-        (4, "户主姓名"), (4, "家庭人口"),
-        (5, "联系电话"), (5, "年人均纯收入"), (5, "低收入户"),
+        (4, "户主姓名"),
+        (4, "家庭人口"),
+        (5, "联系电话"),
+        (5, "年人均纯收入"),
+        (5, "低收入户"),
         (6, "户编号"),
     ]
     lines = str(error).splitlines()
@@ -197,8 +208,11 @@ def test_every_bad_row_is_reported(tmp_path: Path, seeded: Database) -> None:
 
 def test_listing_is_capped(tmp_path: Path, seeded: Database) -> None:
     headers = HEADERS["attendance"]
-    rows = [["GB999", f"2026-{m:02d}-{d:02d}", "", "在村", ""]
-            for m in range(1, 13) for d in range(1, 26)]
+    rows = [
+        ["GB999", f"2026-{m:02d}-{d:02d}", "", "在村", ""]
+        for m in range(1, 13)
+        for d in range(1, 26)
+    ]
     error = _fails(seeded, "attendance", write_sheet(tmp_path / "a.csv", headers, rows))
     assert len(error.problems) == 300
     lines = str(error).splitlines()
@@ -249,8 +263,10 @@ def test_performance_score_limits(tmp_path: Path, seeded: Database) -> None:
     assert _where(error) == [(2, "工作业绩"), (3, "满意票")]
 
 
-@pytest.mark.parametrize(("column", "value"), [
-    ("性别", "M"), ("出生日期", "1975-13-01"), ("联系电话", "abc"), ("乡镇领导", "Y")])
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("性别", "M"), ("出生日期", "1975-13-01"), ("联系电话", "abc"), ("乡镇领导", "Y")],
+)
 def test_cadre_value_rules(tmp_path: Path, db: Database, column: str, value: str) -> None:
     headers, rows = sample(db, "cadres")
     rows[0][headers.index(column)] = value
@@ -269,8 +285,9 @@ def test_county_database_villages_need_their_township(tmp_path: Path, county_db:
     path = write_sheet(tmp_path / "v.csv", headers, rows)
     error = _fails(county_db, "villages", path)
     assert _where(error) == [(2, "村代码"), (3, "村代码")]
-    county_db["townships"].insert({"code": TOWNSHIP, "name": "东坡镇", "county_code": "610526",
-                                   "county_name": "蒲城县"})
+    county_db["townships"].insert(
+        {"code": TOWNSHIP, "name": "东坡镇", "county_code": "610526", "county_name": "蒲城县"}
+    )
     assert load_sheet(county_db, "villages", path).new == 2
     assert {r[0] for r in county_db.execute("SELECT township_code FROM villages")} == {TOWNSHIP}
 
@@ -288,8 +305,9 @@ def test_unknown_kind(tmp_path: Path, db: Database) -> None:
         load_sheet(db, "people", tmp_path / "x.csv")
 
 
-def test_write_failure_rolls_everything_back(tmp_path: Path, seeded: Database,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_write_failure_rolls_everything_back(
+    tmp_path: Path, seeded: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from app.sheets import KINDS
 
     headers, rows = sample(seeded, "scores")
@@ -299,8 +317,10 @@ def test_write_failure_rolls_everything_back(tmp_path: Path, seeded: Database,
 
     def broken(ctx, plan):  # type: ignore[no-untyped-def]
         original(ctx, plan)  # writes assessments, scores and the year ...
-        seeded.execute("INSERT INTO village_scores (village_code, year, indicator, score_tenths) "
-                       "VALUES ('nope', 1, 'x', -1)")  # ... then fails
+        seeded.execute(
+            "INSERT INTO village_scores (village_code, year, indicator, score_tenths) "
+            "VALUES ('nope', 1, 'x', -1)"
+        )  # ... then fails
 
     monkeypatch.setattr(kind, "write", broken)
     before = snapshot(seeded)
