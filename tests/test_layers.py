@@ -23,7 +23,9 @@ def imports_of(path: Path) -> set[str]:
 @pytest.mark.parametrize("package", PURE)
 def test_no_qt_and_no_ui_below_the_window(package):
     offenders = {
-        str(p.relative_to(APP)): sorted(n for n in imports_of(p) if n.startswith(("PySide6", "app.ui")))
+        str(p.relative_to(APP)): sorted(
+            n for n in imports_of(p) if n.startswith(("PySide6", "app.ui"))
+        )
         for p in (APP / package).rglob("*.py")
     }
     assert {k: v for k, v in offenders.items() if v} == {}
@@ -41,5 +43,9 @@ def test_domain_knows_no_sql():
 def test_money_is_never_float_in_the_rules():
     for p in (APP / "domain").rglob("*.py"):
         tree = ast.parse(p.read_text(encoding="utf-8"))
-        calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "float"]
+        calls = [
+            n
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "float"
+        ]
         assert calls == [], p
