@@ -19,7 +19,7 @@ def run_gui(db: Path | None = None, demo: bool = False) -> int:
     translator = QTranslator(app)
     if translator.load(
         QLocale(QLocale.Language.Chinese, QLocale.Country.China),
-        "qtbase",
+        "qt",
         "_",
         QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
     ):
