@@ -1,0 +1,203 @@
+"""Single-record edits with what undo needs: insert, update, delete and their inverses.
+
+Every edit runs in its own transaction and returns a :class:`Change` (table, key, the
+row before and after). ``revert(db, change)`` applies the inverse edit — also a recorded
+edit, so the change log shows both — and re-inserting a deleted row keeps its uuid.
+Deleting a row that other records point at is refused with a message naming them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+from app.domain.errors import DomainError
+
+NOW = "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
+
+# what points at a record: table -> [(child table, child column, label for a message)]
+DEPENDENTS: dict[str, list[tuple[str, str, str]]] = {
+    "villages": [
+        ("households", "village_code", "户情档案"),
+        ("assignments", "village_code", "驻村/兼职安排"),
+        ("attendance", "village_code", "考勤记录"),
+        ("village_years", "village_code", "年度数据"),
+        ("village_assessments", "village_code", "考核记录"),
+        ("diaries", "village_code", "民情日记"),
+        ("practical_matters", "village_code", "办实事"),
+        ("meeting_reports", "village_code", "会议汇报"),
+        ("action_items", "village_code", "督办事项"),
+    ],
+    "households": [("household_visits", "hh_no", "走访记录")],
+    "cadres": [
+        ("assignments", "cadre_no", "驻村/兼职安排"),
+        ("attendance", "cadre_no", "考勤记录"),
+        ("checks", "cadre_no", "查岗记录"),
+        ("diaries", "cadre_no", "民情日记"),
+        ("leaves", "cadre_no", "请假记录"),
+        ("subsidy_lines", "cadre_no", "已审批补助"),
+    ],
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    table: str
+    key: dict[str, Any]
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+    @property
+    def action(self) -> str:
+        if self.before is None:
+            return "insert"
+        return "delete" if self.after is None else "update"
+
+
+def _where(key: dict[str, Any]) -> tuple[str, list[Any]]:
+    return " AND ".join(f'"{k}" = ?' for k in key), list(key.values())
+
+
+def fetch(db: Database, table: str, key: dict[str, Any]) -> dict[str, Any] | None:
+    where, params = _where(key)
+    rows = list(db.query(f'SELECT * FROM "{table}" WHERE {where}', params))
+    return rows[0] if rows else None
+
+
+def _integrity(e: sqlite3.IntegrityError, table: str) -> DomainError:
+    text = str(e)
+    if "UNIQUE" in text or "PRIMARY KEY" in text:
+        return DomainError(
+            f"编号重复：{table} 中已有相同编号的记录（{text.split(':')[-1].strip()}）"
+        )
+    if "FOREIGN KEY" in text:
+        return DomainError("引用的记录不存在（如村代码、干部编号），请先建立该记录")
+    return DomainError(f"数据不符合要求：{text}")
+
+
+def insert(db: Database, table: str, values: dict[str, Any], key_fields: tuple[str, ...]) -> Change:
+    try:
+        with db.atomic():
+            db[table].insert(values)
+    except sqlite3.IntegrityError as e:
+        raise _integrity(e, table) from e
+    key = {k: values[k] for k in key_fields}
+    return Change(table, key, None, fetch(db, table, key))
+
+
+def update(db: Database, table: str, key: dict[str, Any], values: dict[str, Any]) -> Change:
+    before = fetch(db, table, key)
+    if before is None:
+        raise DomainError("记录已不存在（可能已被删除）")
+    changed = {k: v for k, v in values.items() if before.get(k) != v}
+    if not changed:
+        return Change(table, key, before, before)
+    sets = ", ".join(f'"{k}" = ?' for k in changed)
+    where, params = _where(key)
+    try:
+        with db.atomic():
+            db.execute(
+                f'UPDATE "{table}" SET {sets}, modified_at = {NOW} WHERE {where}',
+                [*changed.values(), *params],
+            )
+    except sqlite3.IntegrityError as e:
+        raise _integrity(e, table) from e
+    new_key = {k: changed.get(k, v) for k, v in key.items()}
+    return Change(table, new_key, before, fetch(db, table, new_key))
+
+
+def dependents(
+    db: Database, table: str, key: dict[str, Any], *, skip: tuple[str, ...] = ()
+) -> list[tuple[str, int]]:
+    """[(label, count)] of records pointing at the record, leaving out tables in ``skip``."""
+    value = next(iter(key.values()))
+    out = []
+    for child, column, label in DEPENDENTS.get(table, []):
+        if child in skip:
+            continue
+        n = db.execute(f'SELECT count(*) FROM "{child}" WHERE "{column}" = ?', [value]).fetchone()[
+            0
+        ]
+        if n:
+            out.append((label, n))
+    return out
+
+
+def describe_dependents(deps: list[tuple[str, int]]) -> str:
+    return "、".join(f"{label} {n} 条" for label, n in deps)
+
+
+def delete(
+    db: Database, table: str, key: dict[str, Any], *, cascade: tuple[str, ...] = ()
+) -> Change:
+    """Delete one record; refused while other records point at it.
+
+    ``cascade`` names child tables (e.g. ``household_visits``) whose rows are deleted
+    with it; they are returned inside ``Change.before["_children"]`` so undo restores them.
+    """
+    before = fetch(db, table, key)
+    if before is None:
+        raise DomainError("记录已不存在（可能已被删除）")
+    blocking = dependents(db, table, key, skip=cascade)
+    if blocking:
+        raise DomainError(
+            f"不能删除：还有 {describe_dependents(blocking)} 指向这条记录，请先处理这些记录。"
+        )
+    where, params = _where(key)
+    children: dict[str, list[dict[str, Any]]] = {}
+    with db.atomic():
+        for child, column, _lbl in DEPENDENTS.get(table, []):
+            if child in cascade:
+                value = next(iter(key.values()))
+                children[child] = list(
+                    db.query(f'SELECT * FROM "{child}" WHERE "{column}" = ?', [value])
+                )
+                db.execute(f'DELETE FROM "{child}" WHERE "{column}" = ?', [value])
+        db.execute(f'DELETE FROM "{table}" WHERE {where}', params)
+    return Change(table, key, {**before, "_children": children} if children else before, None)
+
+
+def revert(db: Database, change: Change) -> Change:
+    """Apply the inverse of ``change`` (undo); returns the change that made."""
+    if change.action == "insert":
+        return delete(db, change.table, change.key)
+    if change.action == "update":
+        assert change.before is not None
+        return update(
+            db,
+            change.table,
+            change.key,
+            {k: v for k, v in change.before.items() if k != "modified_at"},
+        )
+    before = dict(change.before or {})
+    children = before.pop("_children", {})
+    try:
+        with db.atomic():
+            db[change.table].insert(before)
+            for child, rows in children.items():
+                db[child].insert_all(rows)
+    except sqlite3.IntegrityError as e:
+        raise _integrity(e, change.table) from e
+    return Change(change.table, change.key, None, fetch(db, change.table, change.key))
+
+
+def reapply(db: Database, change: Change) -> Change:
+    """Apply ``change`` again (redo after undo)."""
+    if change.action == "insert":
+        assert change.after is not None
+        with db.atomic():
+            db[change.table].insert(change.after)
+        return change
+    if change.action == "update":
+        assert change.after is not None
+        return update(
+            db,
+            change.table,
+            change.key,
+            {k: v for k, v in change.after.items() if k != "modified_at"},
+        )
+    cascade = tuple((change.before or {}).get("_children", {}).keys())
+    return delete(db, change.table, change.key, cascade=cascade)

@@ -1,0 +1,75 @@
+"""The shared record form and undo: problems next to the field, Enter saves, Esc cancels, Ctrl+Z."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+
+from app.db import records
+from app.sheets.kinds import HOUSEHOLDS
+from app.ui.undo import TabUndo
+from app.ui.widgets.record_form import RecordDialog, RecordForm
+
+
+def test_bad_phone_is_shown_under_the_field_and_enter_saves_once_fixed(qtbot):
+    form = RecordForm(HOUSEHOLDS.columns)
+    qtbot.addWidget(form)
+    saved = []
+    form.saved.connect(saved.append)
+    qtbot.keyClicks(form.editors["hh_no"], "6105261002010009")
+    qtbot.keyClicks(form.editors["village_code"], "610526100201")
+    form.editors["head_name"].setText("赵四")
+    qtbot.keyClicks(form.editors["phone"], "12ab")
+    assert "7 到 20 位" in form.errors["phone"].text()
+    qtbot.keyClick(form, Qt.Key.Key_Return)
+    assert saved == []
+    form.editors["phone"].clear()
+    qtbot.keyClicks(form.editors["phone"], "13800000000")
+    qtbot.keyClicks(form.editors["income_per_capita_fen"], "-5")
+    assert "负" in form.errors["income_per_capita_fen"].text()
+    form.editors["income_per_capita_fen"].clear()
+    qtbot.keyClicks(form.editors["income_per_capita_fen"], "8000.5")
+    qtbot.keyClick(form, Qt.Key.Key_Return)
+    assert (
+        saved and saved[0]["phone"] == "13800000000" and saved[0]["income_per_capita_fen"] == 800050
+    )
+    assert saved[0]["low_income"] == 0
+
+
+def test_missing_required_field_and_escape(qtbot):
+    form = RecordForm(HOUSEHOLDS.columns)
+    qtbot.addWidget(form)
+    cancelled = []
+    form.cancelled.connect(lambda: cancelled.append(True))
+    assert form.values() is None
+    assert form.problems()["hh_no"] == "必填" and form.problems()["head_name"] == "必填"
+    qtbot.keyClick(form, Qt.Key.Key_Escape)
+    assert cancelled == [True]
+
+
+def test_dialog_keeps_a_database_refusal_and_undo_reverts(qtbot, township_db):
+    db = township_db
+    tab = QWidget()
+    qtbot.addWidget(tab)
+    refreshed = []
+    undo = TabUndo(tab, db, lambda: refreshed.append(1))
+
+    def save(values):
+        change = records.insert(db, "households", values, ("hh_no",))
+        undo.push(change, "新增农户")
+        return change
+
+    values = {"hh_no": "H1", "village_code": "610526100201", "head_name": "赵四"}
+    dialog = RecordDialog("新增农户", HOUSEHOLDS.columns, save)
+    qtbot.addWidget(dialog)
+    dialog.form.set_values(values)
+    assert dialog.form.submit() and dialog.result() == dialog.DialogCode.Accepted
+    again = RecordDialog("新增农户", HOUSEHOLDS.columns, save)
+    qtbot.addWidget(again)
+    again.form.set_values(values)
+    again.form.submit()
+    assert "重复" in again.message.text() and again.result() != again.DialogCode.Accepted
+    assert records.fetch(db, "households", {"hh_no": "H1"}) is not None
+    undo.stack.undo()
+    assert records.fetch(db, "households", {"hh_no": "H1"}) is None
+    undo.stack.redo()
+    assert records.fetch(db, "households", {"hh_no": "H1"})["head_name"] == "赵四"
+    assert len(refreshed) >= 3
