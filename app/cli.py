@@ -11,7 +11,7 @@ import getpass
 import sqlite3
 import sys
 import traceback
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from app.db.connection import DatabaseFileError
@@ -209,6 +209,8 @@ def cmd_approve(args) -> int:
 
     month = Month.parse(args.month)
     db = _open(args)
+    if month.last_day >= date.today():
+        print(f"提示：{month} 尚未结束，审批后本月新增的考勤将作为补发计入下月。", file=sys.stderr)
     by = args.by or getpass.getuser()
     sheet = approve_month(db, month, by)
     print(
@@ -366,10 +368,11 @@ def run(argv: list[str] | None = None) -> int:
             return 1
         log = _crash_log(e)
         print(
-            f"程序内部错误：{type(e).__name__}: {e}。详细信息已写入 {log}，请联系维护人员。",
+            f"错误：程序未能完成（{type(e).__name__}: {e}）。数据未改动；"
+            f"详细信息已写入 {log}，请联系维护人员。",
             file=sys.stderr,
         )
-        return 3
+        return 1
 
 
 def main() -> None:

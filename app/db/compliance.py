@@ -10,7 +10,7 @@ from sqlite_utils import Database
 
 from app.db import store
 from app.domain.attendance import Assignment, Compliance, PeriodResult, compliance, results_for
-from app.domain.periods import Month
+from app.domain.periods import IsoWeek, Month
 
 
 @dataclass
@@ -55,7 +55,12 @@ def cadre_compliance(
     """
     as_of = as_of or date.today()
     out: dict[str, CadreCompliance] = {}
-    days = store.attendance(db, first, last)
+    # weeks run Monday–Sunday and months are judged whole: read the days around the edges
+    days = store.attendance(
+        db,
+        min(IsoWeek.of(first).monday, Month.of(first).first_day),
+        max(IsoWeek.of(last).sunday, Month.of(last).last_day),
+    )
     by_cadre: dict[str, list[Assignment]] = defaultdict(list)
     for a in store.assignments(db, first, last):
         by_cadre[a.cadre_no].append(a)

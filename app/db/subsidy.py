@@ -82,7 +82,13 @@ def sheet_for_month(db: Database, month: Month) -> Sheet:
     names = store.cadre_names(db)
     if month in approved:
         frozen = approved[month]
-        sheet = build_sheet(month, names, frozen.lines, frozen.adjustments)
+        frozen_names = {
+            r[0]: r[1]
+            for r in db.execute(
+                "SELECT cadre_no, name FROM subsidy_lines WHERE month = ?", [str(month)]
+            ).fetchall()
+        }
+        sheet = build_sheet(month, {**names, **frozen_names}, frozen.lines, frozen.adjustments)
         return _with_status(sheet, "approved")
     adjustments = pending_adjustments(
         month, approved, lambda m: base_lines(db, m), changed=changed_months(db)

@@ -261,6 +261,21 @@ def _month_result(
         notes.append(f"任职覆盖{covered}/{month.num_days}天，要求按比例为{prorated}天")
     if leave:
         notes.append(f"请假{leave}天，要求减为{required}天")
+    if required == 0:  # nothing was asked: like an excused week, the month is not judged
+        notes.append("应在村0天，本月不考核")
+        return PeriodResult(
+            label=str(month),
+            first=month.first_day,
+            last=month.last_day,
+            present=present,
+            leave=leave,
+            absent=absent,
+            required=None,
+            judged=False,
+            met=None,
+            excused=True,
+            note="；".join(notes),
+        )
     notes.append("达标" if met else f"未达标：在村{present}天，应至少{required}天")
     return PeriodResult(
         label=str(month),

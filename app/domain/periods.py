@@ -42,9 +42,12 @@ def _text(value: object) -> str:
     return value.strip() if isinstance(value, str) else str(value)
 
 
+MIN_YEAR, MAX_YEAR = 1900, 2100  # dates the program keeps; beyond is a typing error
+
+
 def _check_year(year: int, text: str) -> None:
-    if not 1 <= year <= 9999:
-        raise DomainError(f"年份不存在：{text}")
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise DomainError(f"年份超出范围（{MIN_YEAR}–{MAX_YEAR}）：{text}")
 
 
 def parse_date(text: str) -> date:
@@ -53,9 +56,11 @@ def parse_date(text: str) -> date:
     if not isinstance(text, str) or not (m := _DATE_RE.fullmatch(raw)):
         raise DomainError(f"日期格式应为 YYYY-MM-DD：{raw}")
     try:
-        return date(int(m[1]), int(m[2]), int(m[3]))
+        day = date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError:
         raise DomainError(f"日期不存在：{raw}") from None
+    _check_year(day.year, raw)
+    return day
 
 
 def daterange(first: date, last: date) -> Iterator[date]:

@@ -85,7 +85,7 @@ def quarterly_report(db: Database, quarter: Quarter) -> tuple[dict, Table]:
         "villages": n_villages,
         "villages_by_grade": by_grade,
         "villages_by_grade_share": {
-            g: (f"{round(100 * n / n_villages)}%" if n_villages else "0%")
+            g: f"{(200 * n + n_villages) // (2 * n_villages) if n_villages else 0}%"  # 四舍五入
             for g, n in by_grade.items()
         },
         "upgrades": grade_changes(db, quarter.year, "升级"),

@@ -8,7 +8,7 @@ from app.db import store
 from app.db.compliance import cadre_compliance
 from app.db.subsidy import sheet_for_month
 from app.domain.attendance import PRESENT_KINDS, Kind
-from app.domain.money import capital_amount, format_yuan
+from app.domain.money import capital_amount, fen_to_decimal
 from app.domain.periods import Month
 from app.reports.tabular import Table
 
@@ -38,10 +38,10 @@ def subsidy_report(db: Database, month: Month) -> tuple[dict, Table]:
             line.cadre_no,
             line.name,
             line.present_days,
-            format_yuan(line.living_fen),
-            format_yuan(line.transport_fen),
-            format_yuan(line.adjustment_fen),
-            format_yuan(line.total_fen),
+            fen_to_decimal(line.living_fen),
+            fen_to_decimal(line.transport_fen),
+            fen_to_decimal(line.adjustment_fen),
+            fen_to_decimal(line.total_fen),
             "；".join(line.notes),
             "",
         )
@@ -57,10 +57,10 @@ def subsidy_report(db: Database, month: Month) -> tuple[dict, Table]:
             "",
             "",
             days,
-            format_yuan(living),
-            format_yuan(transport),
-            format_yuan(adjust),
-            format_yuan(sheet.total_fen),
+            fen_to_decimal(living),
+            fen_to_decimal(transport),
+            fen_to_decimal(adjust),
+            fen_to_decimal(sheet.total_fen),
             "",
             "",
         ),

@@ -13,6 +13,7 @@ import os
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from app.domain.errors import DomainError
@@ -95,13 +96,13 @@ def write_xlsx(table: Table, path: Path) -> Path:
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             cell.border = border
         for row in table.rows:
-            ws.append(list(row))
+            _append(ws, row)
             for i, cell in enumerate(ws[ws.max_row]):
                 cell.border = border
                 if i in table.number_columns:
                     cell.alignment = Alignment(horizontal="right")
         for row in table.footer:
-            ws.append(list(row))
+            _append(ws, row)
         for i, name in enumerate(table.header, start=1):
             longest = max(
                 [len(str(name))] + [len(str(r[i - 1])) for r in table.rows[:200] if len(r) >= i]
@@ -114,6 +115,20 @@ def write_xlsx(table: Table, path: Path) -> Path:
         wb.save(tmp)
 
     return _atomic_write(path, w)
+
+
+def _append(ws, row: Sequence[object]) -> None:
+    """Append a row: text stays text (never a formula), money stays a number (0.00)."""
+    ws.append([None] * len(row))
+    for cell, value in zip(ws[ws.max_row], row, strict=False):
+        if isinstance(value, Decimal):
+            cell.value = value
+            cell.number_format = "0.00"
+        elif isinstance(value, str):
+            cell.value = value
+            cell.data_type = "s"
+        else:
+            cell.value = value
 
 
 def write_report(data: object, table: Table, path: Path) -> Path:

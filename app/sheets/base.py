@@ -17,7 +17,7 @@ from app.db.schema import NOW_SQL
 from app.db.store import Identity
 from app.domain.errors import DomainError
 from app.sheets import values as v
-from app.sheets.errors import Problem, SheetError, strip_field
+from app.sheets.errors import BadCell, Problem, SheetError, strip_field
 from app.sheets.reader import HeaderCheck, Row
 
 NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
@@ -171,6 +171,10 @@ class SheetKind:
         ok = True
         for col in columns:
             value = cells.get(col.header)
+            if isinstance(value, BadCell):
+                problems.append(Problem(row, col.header, value.reason))
+                ok = False
+                continue
             if value is None:
                 if col.mandatory:
                     problems.append(Problem(row, col.header, "不能为空"))

@@ -71,3 +71,22 @@ def strip_field(reason: str, column: str | None) -> str:
         if rest.startswith(("应", "不能", "最多", "只能", "必须")):
             return rest
     return reason
+
+
+class BadCell:
+    """A cell that has no usable value (an Excel error, a formula never calculated).
+
+    It reaches the row checks, which report ``reason`` at its row and column, so it can
+    never be stored as blank or as the text of the error.
+    """
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"（{self.reason}）"
+
+    def __repr__(self) -> str:
+        return f"BadCell({self.reason!r})"

@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from app.sheets.errors import Problem, SheetError
+from app.sheets.errors import BadCell, Problem, SheetError
 from app.sheets.xlsx import Workbook, XlsxError
 
 Cell = str | date | None
@@ -50,6 +50,8 @@ def normalise_cell(value: object) -> Cell:
     """A cell as the loader sees it: stripped text, ``date``, or None for blank."""
     if value is None:
         return None
+    if isinstance(value, BadCell):
+        return value  # type: ignore[return-value]
     if isinstance(value, str):
         text = value.strip(_STRIP)
         return text or None
@@ -255,7 +257,10 @@ def _collect(
 ) -> list[Row]:
     first = next(raw, None)
     if first is None:
-        raise _fail(path, "文件中没有内容（没有表头）")
+        where = "第一个工作表" if path.suffix.lower() == ".xlsx" else "文件"
+        raise _fail(
+            path, f"{where}中没有内容（没有表头）；程序只读取第一个工作表，请把登记表放在最前面"
+        )
     if first[0] != 1:
         raise _fail(path, f"表头是空的：第一行应为列名，现在表格从第 {first[0]} 行才开始", row=1)
     headers = _header(first[1], path, check)

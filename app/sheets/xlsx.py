@@ -21,6 +21,8 @@ from xml.parsers import expat
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_datetime
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
+from app.sheets.errors import BadCell
+
 _MAIN = (
     "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
     "http://purl.oclc.org/ooxml/spreadsheetml/main",
@@ -233,6 +235,7 @@ class _SheetReader:
         self.inline: list[str] | None = None
         self.text: list[str] | None = None
         self.phonetic = 0
+        self.formula = False
 
     def _learn(self, name: str) -> str:
         local = self.names[name] = name.rpartition(" ")[2].rpartition(":")[2]
@@ -242,7 +245,9 @@ class _SheetReader:
         local = self.names.get(name) or self._learn(name)
         if local == "c":
             self.ref, self.kind, self.style = attrs.get("r"), attrs.get("t", "n"), attrs.get("s")
-            self.raw, self.inline = None, None
+            self.raw, self.inline, self.formula = None, None, False
+        elif local == "f":
+            self.formula = True
         elif local == "v":
             self.text = []
         elif local == "t":
@@ -262,7 +267,15 @@ class _SheetReader:
             self.column = self.column + 1 if index is None else index
             if self.column >= _MAX_COLUMNS:
                 raise XlsxError("一行中的单元格超出了 Excel 的列范围，文件可能已损坏")
-            if self.inline is not None:
+            if self.kind == "e":
+                self.cells[self.column] = BadCell(
+                    f"单元格是 Excel 的错误值 {(self.raw or '').strip()}（公式出错），请改为实际的值"
+                )
+            elif self.formula and self.kind == "n" and not (self.raw or "").strip():
+                self.cells[self.column] = BadCell(
+                    "单元格是公式，但文件里没有计算结果；请在 Excel 或 WPS 中打开并保存后再导入，或改为数值"
+                )
+            elif self.inline is not None:
                 self.cells[self.column] = "".join(self.inline)
             elif self.raw is not None:
                 self.cells[self.column] = self.book.value(self.kind, self.style, self.raw, self.ref)

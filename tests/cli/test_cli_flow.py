@@ -413,3 +413,46 @@ def test_installed_console_script_runs_as_module(tmp_path):
         cwd=ROOT,
     )
     assert r.returncode == 1 and "不存在" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_formula_and_error_cells_are_refused_not_stored(township, tmp_path, capsys):
+    import zipfile
+
+    path = tmp_path / "formula.xlsx"
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEADERS["villages"])
+    ws.append(["610526100201", "东坡村", 6, "=150*2", 1630, 1400, 38, "生猪养殖", "三类", ""])
+    wb.save(path)
+    with zipfile.ZipFile(path) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" in sheet and "150*2" in sheet  # a formula with no cached value
+    before = db_state(township)
+    assert cli(township, "import-sheet", "villages", str(path)) == 1
+    err = capsys.readouterr().err
+    assert "第 2 行「户数」" in err and "公式" in err
+    assert db_state(township) == before
+
+
+def test_text_looking_like_a_formula_stays_text_in_reports(township, tmp_path):
+    import openpyxl
+
+    name = '=HYPERLINK("http://x","点击")'
+    cadre = write_csv(
+        tmp_path / "c2.csv", "cadres", [["GB003", name, "男", "", "", "", "", "", "", "否"]]
+    )
+    assert cli(township, "import-sheet", "cadres", str(cadre)) == 0
+    att = write_csv(tmp_path / "a3.csv", "attendance", [["GB003", "2026-10-05", "", "在村", ""]])
+    assert cli(township, "import-sheet", "attendance", str(att)) == 0
+    out = tmp_path / "s.xlsx"
+    assert cli(township, "report", "subsidy", "--month", "2026-10", "-o", str(out)) == 0
+    ws = openpyxl.load_workbook(out).active
+    cell = next(c for row in ws.iter_rows() for c in row if c.value == name)
+    assert cell.data_type == "s"
+
+
+def test_far_future_month_is_a_plain_error(township, capsys):
+    assert cli(township, "approve-subsidy", "--month", "9999-12") == 1
+    assert "超出范围" in capsys.readouterr().err

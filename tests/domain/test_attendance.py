@@ -210,7 +210,9 @@ def test_monthly_prorated_rounds_down() -> None:
 def test_monthly_leave_beyond_requirement_floors_at_zero() -> None:
     days = mark(Kind.LEAVE, *[f"2026-09-{i}" for i in range(16, 28)])  # 12 leave days
     (r,) = monthly_results(stationed("2026-09-16"), days, *SEPT, REQ)
-    assert (r.required, r.present, r.met) == (0, 0, True)
+    # nothing is asked of the cadre this month: like an excused week, it is not judged
+    assert (r.required, r.present, r.met, r.judged, r.excused) == (None, 0, None, False, True)
+    assert "不考核" in r.note
 
 
 def test_monthly_span_and_assignment() -> None:

@@ -1,6 +1,7 @@
 """Report data in CONTRACT.md's JSON forms, and the same figures in CSV/XLSX."""
 
 import csv
+from decimal import Decimal
 import json
 from datetime import date
 
@@ -42,7 +43,10 @@ def test_subsidy_json_and_sheets_agree(demo_db, tmp_path):
     values = [[c for c in row] for row in ws.iter_rows(values_only=True)]
     assert "补助发放表" in values[0][0] and values[1][-1] == "领款人签字"
     total_row = next(r for r in values if r[0] == "合计")
-    assert total_row[7] == data["total"]
+    # money is a number in the workbook (Excel can add it up), shown with two decimals
+    assert Decimal(str(total_row[7])) == Decimal(data["total"])
+    total_cell = next(r for r in ws.iter_rows() if r[0].value == "合计")[7]
+    assert total_cell.number_format == "0.00"
     assert any(
         r[0]
         and str(r[0]).startswith("合计金额（大写）：")
