@@ -1,9 +1,9 @@
 """Report data in CONTRACT.md's JSON forms, and the same figures in CSV/XLSX."""
 
 import csv
-from decimal import Decimal
 import json
 from datetime import date
+from decimal import Decimal
 
 import openpyxl
 import pytest
