@@ -317,7 +317,7 @@ V1 = [
     f"""CREATE TABLE cadre_assessments (
         cadre_no TEXT NOT NULL REFERENCES cadres(cadre_no),
         year INTEGER NOT NULL,
-        performance_tenths INTEGER CHECK (performance_tenths BETWEEN 0 AND 400),
+        performance_tenths INTEGER CHECK (performance_tenths >= 0),
         votes_satisfied INTEGER NOT NULL DEFAULT 0 CHECK (votes_satisfied >= 0),
         votes_basic INTEGER NOT NULL DEFAULT 0 CHECK (votes_basic >= 0),
         votes_unsatisfied INTEGER NOT NULL DEFAULT 0 CHECK (votes_unsatisfied >= 0),

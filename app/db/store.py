@@ -6,6 +6,7 @@ done inside ``db.atomic()`` by the caller or here.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from app.domain.assessment import DEFAULT_TEMPLATE, Band, Indicator, Template
+from app.domain.assessment import DEFAULT_TEMPLATE, Band, CadreRules, Indicator, Template
 from app.domain.attendance import Assignment, Kind, Requirements, Role
 from app.domain.errors import DomainError
 from app.domain.subsidy import Rate, RateKind, RateTable
@@ -22,7 +23,19 @@ DEFAULT_RULES: dict[str, str] = {
     "weekly_min_days": "2",
     "weekly_leave_excuse_weekdays": "3",
     "monthly_min_days": "20",
+    # the cadre assessment (maxima in points, band lines in tenths, absence caps)
+    "cadre_rules": json.dumps(
+        {
+            "time_max": 30,
+            "performance_max": 40,
+            "satisfaction_max": 30,
+            "bands": [["优秀", 900], ["称职", 750], ["基本称职", 600], ["不称职", 0]],
+            "caps": [[1, "称职"], [2, "基本称职"], [3, "不称职"]],
+        },
+        ensure_ascii=False,
+    ),
 }
+REQUIREMENT_KEYS = ("weekly_min_days", "weekly_leave_excuse_weekdays", "monthly_min_days")
 RULES_SINCE = "2000-01-01"
 
 
@@ -136,15 +149,36 @@ def initialise(
 
 def requirements(db: Database, on: date) -> Requirements:
     """The time requirements in force on ``on`` (latest effective_from ≤ on, per key)."""
-    values: dict[str, int] = {}
+    values = _settings(db, on)
+    return Requirements(**{k: int(values[k]) for k in REQUIREMENT_KEYS if k in values})
+
+
+def _settings(db: Database, on: date) -> dict[str, str]:
+    """Each rule's value in force on ``on`` (latest effective_from ≤ on)."""
+    values: dict[str, str] = {}
     for r in db.query(
         "SELECT key, value FROM rule_settings WHERE effective_from <= ? ORDER BY effective_from",
         [on.isoformat()],
     ):
-        values[r["key"]] = int(r["value"])
-    return Requirements(
-        **{k: v for k, v in values.items() if k in Requirements.__dataclass_fields__}
+        values[r["key"]] = r["value"]
+    return values
+
+
+def cadre_rules(db: Database, on: date) -> CadreRules:
+    """The cadre-assessment rules in force on ``on`` (DOMAIN.md's defaults if none)."""
+    raw = _settings(db, on).get("cadre_rules")
+    if raw is None:
+        return CadreRules()
+    d = json.loads(raw)
+    rules = CadreRules(
+        time_max=int(d["time_max"]),
+        performance_max=int(d["performance_max"]),
+        satisfaction_max=int(d["satisfaction_max"]),
+        bands=tuple((str(g), int(t)) for g, t in d["bands"]),
+        caps=tuple((int(n), str(g)) for n, g in d["caps"]),
     )
+    rules.validate()
+    return rules
 
 
 # ---- subsidy rates ---------------------------------------------------------------------

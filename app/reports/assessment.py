@@ -7,7 +7,6 @@ from sqlite_utils import Database
 from app.db import store
 from app.db.compliance import cadre_compliance
 from app.domain.assessment import (
-    CadreRules,
     assess_cadre,
     change,
     format_tenths,
@@ -120,7 +119,7 @@ def cadre_assessment_report(
 ) -> tuple[dict, Table]:
     ident = store.require_identity(db)
     period = Year(year)
-    rules = CadreRules()
+    rules = store.cadre_rules(db, period.last_day)
     comp = cadre_compliance(db, period.first_day, period.last_day)
     entered = {
         r["cadre_no"]: r for r in db.query("SELECT * FROM cadre_assessments WHERE year = ?", [year])

@@ -430,7 +430,35 @@ RATES = Rates(
 
 # ---- cadre scores --------------------------------------------------------------------------
 
-CADRE_SCORES = SheetKind(
+
+class CadreScoresKind(SheetKind):
+    """工作业绩 is checked against the maximum of the cadre rules in force that year."""
+
+    def check_record(self, ctx, row, record, problems):  # type: ignore[no-untyped-def]
+        from datetime import date
+
+        from app.db.store import cadre_rules
+
+        score = record.get("performance_tenths")
+        if score is None:
+            return True
+        rules = ctx.cache.setdefault(f"rules{record['year']}", None) or cadre_rules(
+            ctx.db, date(int(record["year"]), 12, 31)
+        )
+        ctx.cache[f"rules{record['year']}"] = rules
+        if score > rules.performance_max * 10:
+            problems.append(
+                Problem(
+                    row,
+                    "工作业绩",
+                    f"应在 0 到 {rules.performance_max} 之间，实为 {v.show_tenths(score)}",
+                )
+            )
+            return False
+        return True
+
+
+CADRE_SCORES = CadreScoresKind(
     "cadre-scores",
     "干部考核评分",
     "cadre_assessments",

@@ -28,7 +28,9 @@ SEXES = ("男", "女")
 YES, NO = "是", "否"
 MAX_COUNT = 999_999_999
 MAX_FEN = 10**14  # a trillion yuan: beyond any register, far below SQLite's integer limit
-PERFORMANCE = Indicator("干部考核", "工作业绩", 400)
+PERFORMANCE = Indicator(
+    "干部考核", "工作业绩", 1000
+)  # bound of the cell; the year's maximum is checked per row
 
 _CODE_RE = re.compile(r"[0-9]{12}")
 _SCI_RE = re.compile(r"[0-9.]+[eE][+-]?[0-9]+")

@@ -79,3 +79,33 @@ def test_dates_outside_the_years_kept_are_refused(text):
         parse_date(text)
     with pytest.raises(DomainError):
         Month.parse(text[:7])
+
+
+def test_cadre_rules_are_settings_with_an_effective_date(township_db, tmp_path):
+    import json
+
+    from app.db import store
+    from app.sheets import SheetError, load_sheet
+
+    db = township_db
+    assert store.cadre_rules(db, date(2026, 12, 31)).performance_max == 40
+    sheet = tmp_path / "cs.csv"
+    sheet.write_text(
+        "干部编号,年度,工作业绩,满意票,基本满意票,不满意票\nGB001,2026,45,1,0,0\n", encoding="utf-8"
+    )
+    with pytest.raises(SheetError, match="0 到 40"):
+        load_sheet(db, "cadre-scores", sheet)
+    rules = json.loads(
+        db.execute("SELECT value FROM rule_settings WHERE key='cadre_rules'").fetchone()[0]
+    )
+    rules["performance_max"], rules["time_max"] = 50, 20
+    db["rule_settings"].insert(
+        {
+            "key": "cadre_rules",
+            "effective_from": "2026-01-01",
+            "value": json.dumps(rules, ensure_ascii=False),
+        }
+    )
+    assert store.cadre_rules(db, date(2025, 12, 31)).performance_max == 40
+    assert store.cadre_rules(db, date(2026, 12, 31)).performance_max == 50
+    assert load_sheet(db, "cadre-scores", sheet).new == 1
