@@ -332,7 +332,9 @@ migrations = Migrations(MIGRATION_SET)
 
 @migrations(name="0001_initial")
 def _m0001_initial(db: Database) -> None:
-    for statement in V1:
+    from app.db.households import INDEXES as HOUSEHOLD_INDEXES
+
+    for statement in (*V1, *HOUSEHOLD_INDEXES):
         db.execute(statement)
     install_change_log_triggers(db)
 

@@ -76,10 +76,12 @@ def villages(
     today: date,
     text: str = "",
     grade: str | None = None,
+    cadre: str | None = None,
     sort: str = "code",
     descending: bool = False,
 ) -> list[VillageRow]:
-    """The villages, filtered by ``text`` (code, name or industry) and current ``grade``.
+    """The villages, filtered by ``text`` (code, name or industry), current ``grade`` and
+    ``cadre`` (a cadre_no: villages where that cadre is or was assigned).
 
     Cadre names are those of assignments active on ``today``.
     """
@@ -127,6 +129,9 @@ def villages(
             WHERE (:text = '' OR v.code LIKE :pattern ESCAPE '\\'
                    OR v.name LIKE :pattern ESCAPE '\\'
                    OR v.leading_industry LIKE :pattern ESCAPE '\\')
+              AND (:cadre IS NULL OR EXISTS (
+                   SELECT 1 FROM assignments ca
+                   WHERE ca.village_code = v.code AND ca.cadre_no = :cadre))
         )
         SELECT * FROM listed
         WHERE (:grade IS NULL OR grade = :grade)
@@ -139,9 +144,33 @@ def villages(
         "text": text,
         "pattern": _like(text),
         "grade": grade,
+        "cadre": cadre,
         **role_params,
     }
     return [VillageRow(**r) for r in db.query(sql, params)]
+
+
+@dataclass(frozen=True, slots=True)
+class AssignedCadre:
+    cadre_no: str
+    name: str
+    current: bool  # holds an assignment on the day asked about
+
+
+def assigned_cadres(db: Database, *, today: date) -> list[AssignedCadre]:
+    """Cadres with at least one assignment (now or before), current ones first, by number."""
+    sql = """
+        SELECT c.cadre_no, c.name,
+               max(a.start_date <= :today AND (a.end_date IS NULL OR a.end_date >= :today))
+               AS current
+        FROM cadres c JOIN assignments a ON a.cadre_no = c.cadre_no
+        GROUP BY c.cadre_no
+        ORDER BY current DESC, c.cadre_no
+    """
+    return [
+        AssignedCadre(r["cadre_no"], r["name"], bool(r["current"]))
+        for r in db.query(sql, {"today": today.isoformat()})
+    ]
 
 
 # ---- cadres (干部与值班) ------------------------------------------------------------
@@ -280,11 +309,13 @@ def village_assessments(db: Database, year: int) -> list[AssessmentRow]:
 __all__ = [
     "MEETING_KINDS",
     "VILLAGE_SORTS",
+    "AssignedCadre",
     "AssessmentRow",
     "CadreRow",
     "MeetingRow",
     "VillageRow",
     "assessment_years",
+    "assigned_cadres",
     "cadres",
     "meetings",
     "village_assessments",

@@ -58,10 +58,11 @@ class TabUndo:
         self.db, self.refresh, self.tab = db, refresh, tab
         self.stack = QUndoStack(tab)
         self.stack.setUndoLimit(50)
+        # the platform's Redo keys include Ctrl+Shift+Z (and Ctrl+Y): binding it again
+        # would make the shortcut ambiguous, and Qt would then ignore it
         for seq, slot in (
             (QKeySequence.StandardKey.Undo, self.stack.undo),
             (QKeySequence.StandardKey.Redo, self.stack.redo),
-            (QKeySequence("Ctrl+Shift+Z"), self.stack.redo),
         ):
             shortcut = QShortcut(seq, tab)
             shortcut.setContext(shortcut.context().WidgetWithChildrenShortcut)

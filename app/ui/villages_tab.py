@@ -1,186 +1,127 @@
-"""村情档案: the villages of the database, filtered and sorted in SQL."""
+"""村情档案: the village list and a village's page (村庄), and all households (户情档案).
+
+One :class:`TabUndo` serves the whole tab: village edits, yearly figures and the
+households panels all push to it, so Ctrl+Z anywhere in the tab undoes the latest edit.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 from sqlite_utils import Database
 
-from app.db import views
-from app.db.views import VillageRow
-from app.domain.assessment import GRADES
-from app.ui.models.table_model import RowTableModel
-from app.ui.widgets.grades import grade_background, grade_foreground
-from app.ui.widgets.tables import read_only_table
+from app.ui.undo import TabUndo
+from app.ui.villages.actions import VillageActions
+from app.ui.villages.households import PanelFactory, households_panel
+from app.ui.villages.list_page import VillageList, VillageTableModel
+from app.ui.villages.page import VillagePage
 
-
-class VillageTableModel(RowTableModel):
-    COL_CODE = 0
-    COL_NAME = 1
-    COL_GRADE = 2
-    COL_PREVIOUS_GRADE = 3
-    COL_HOUSEHOLDS = 4
-    COL_POPULATION = 5
-    COL_PARTY_MEMBERS = 6
-    COL_INDUSTRY = 7
-    COL_STATIONED = 8
-    COL_PART_TIME = 9
-
-    #: column -> field of the row, also the sort key of :func:`app.db.views.villages`
-    SORT_KEYS = {
-        COL_CODE: "code",
-        COL_NAME: "name",
-        COL_GRADE: "grade",
-        COL_PREVIOUS_GRADE: "previous_grade",
-        COL_HOUSEHOLDS: "households",
-        COL_POPULATION: "population",
-        COL_PARTY_MEMBERS: "party_members",
-        COL_INDUSTRY: "industry",
-        COL_STATIONED: "stationed",
-        COL_PART_TIME: "part_time",
-    }
-    RIGHT_ALIGNED = frozenset({COL_HOUSEHOLDS, COL_POPULATION, COL_PARTY_MEMBERS})
-    CENTRED = frozenset({COL_GRADE, COL_PREVIOUS_GRADE})
-    _GRADE_COLUMNS = (COL_GRADE, COL_PREVIOUS_GRADE)
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.set_headers(
-            [
-                self.tr("村代码"),
-                self.tr("村名"),
-                self.tr("本年类别"),
-                self.tr("上年类别"),
-                self.tr("户数"),
-                self.tr("人口"),
-                self.tr("党员数"),
-                self.tr("主导产业"),
-                self.tr("驻村干部"),
-                self.tr("兼职书记"),
-            ]
-        )
-
-    def value(self, row: VillageRow, column: int):
-        return getattr(row, self.SORT_KEYS[column])
-
-    def background(self, row: VillageRow, column: int):
-        if column in self._GRADE_COLUMNS:
-            return grade_background(self.value(row, column))
-        return None
-
-    def foreground(self, row: VillageRow, column: int):
-        if column in self._GRADE_COLUMNS:
-            return grade_foreground(self.value(row, column))
-        return None
-
-    def tooltip(self, row: VillageRow, column: int) -> str | None:
-        if column in (self.COL_STATIONED, self.COL_PART_TIME, self.COL_INDUSTRY):
-            return self.display(row, column) or None
-        return None
-
-
-M = VillageTableModel
+__all__ = ["VillageTableModel", "VillagesTab"]
 
 
 class VillagesTab(QWidget):
-    """The village list with a text filter, a grade filter and header sorting."""
-
     def __init__(
-        self, db: Database, *, clock: Callable[[], date] = date.today, parent=None
+        self,
+        db: Database,
+        *,
+        clock: Callable[[], date] = date.today,
+        panel_factory: PanelFactory = households_panel,
+        parent=None,
     ) -> None:
         super().__init__(parent)
         self._db = db
-        self._clock = clock
-        self._sort = "code"
-        self._descending = False
+        self._panel_factory = panel_factory
+        self.undo = TabUndo(self, db, self.refresh)
+        self.actions = VillageActions(db, self.undo, self)
 
-        self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText(self.tr("按村代码、村名或主导产业筛选"))
-        self.filter_edit.setClearButtonEnabled(True)
-        self.grade_combo = QComboBox()
-        self.grade_combo.addItem(self.tr("全部"), None)
-        for grade in GRADES:
-            self.grade_combo.addItem(self.tr(grade), grade)
-        self.count_label = QLabel()
-
-        top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("筛选：")))
-        top.addWidget(self.filter_edit, 1)
-        top.addWidget(QLabel(self.tr("类别：")))
-        top.addWidget(self.grade_combo)
-        top.addStretch(0)
-        top.addWidget(self.count_label)
-
-        self.model = VillageTableModel(self)
-        self.table = read_only_table(
-            self.model,
-            {
-                M.COL_CODE: 120,
-                M.COL_NAME: 90,
-                M.COL_GRADE: 76,
-                M.COL_PREVIOUS_GRADE: 76,
-                M.COL_HOUSEHOLDS: 60,
-                M.COL_POPULATION: 64,
-                M.COL_PARTY_MEMBERS: 64,
-                M.COL_INDUSTRY: 140,
-                M.COL_STATIONED: 170,
-            },
-            stretch=M.COL_PART_TIME,
+        self.list = VillageList(db, self.actions, clock=clock)
+        self.page = VillagePage(
+            db, self.undo, self.actions, clock=clock, panel_factory=panel_factory
         )
-        header = self.table.horizontalHeader()
-        header.setSortIndicatorShown(True)
-        header.setSortIndicator(M.COL_CODE, Qt.SortOrder.AscendingOrder)
-        self.table.setSortingEnabled(True)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.list)
+        self.stack.addWidget(self.page)
 
-        self.empty_label = QLabel()
-        self.empty_label.setVisible(False)
+        # all households of the database, built when first shown
+        self.all_households: Any = None  # a HouseholdsPanel, built when first shown
+        self._all_box = QWidget()
+        QVBoxLayout(self._all_box).setContentsMargins(0, 0, 0, 0)
 
+        self.inner = QTabWidget()
+        self.inner.setDocumentMode(True)
+        self.villages_index = self.inner.addTab(self.stack, self.tr("村庄"))
+        self.households_index = self.inner.addTab(self._all_box, self.tr("户情档案"))
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.empty_label)
-        layout.addWidget(self.table)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.inner)
 
-        # typing re-queries after a short pause, not on every key
-        self._filter_timer = QTimer(self)
-        self._filter_timer.setSingleShot(True)
-        self._filter_timer.setInterval(200)
-        self._filter_timer.timeout.connect(self.refresh)
-        self.filter_edit.textChanged.connect(self._filter_timer.start)
-        self.grade_combo.currentIndexChanged.connect(self.refresh)
-        self.model.sort_requested.connect(self._sort_by)
+        # the list's widgets, as the window and its tests know them
+        self.model = self.list.model
+        self.table = self.list.table
+        self.filter_edit = self.list.filter_edit
+        self.grade_combo = self.list.grade_combo
+        self.cadre_combo = self.list.cadre_combo
+        self.count_label = self.list.count_label
+        self.empty_label = self.list.empty_label
 
-    def _sort_by(self, column: int, order: Qt.SortOrder) -> None:
-        self._sort = M.SORT_KEYS[column]
-        self._descending = order == Qt.SortOrder.DescendingOrder
-        self.refresh()
+        self.list.open_requested.connect(self.open_village)
+        self.page.back_requested.connect(self.show_list)
+        self.actions.village_saved.connect(self._saved)
+        self.actions.village_deleted.connect(self._deleted)
+        self.inner.currentChanged.connect(self._inner_shown)
+        self._stale_households = False
 
+    # -- navigation --------------------------------------------------------------------
+    def open_village(self, code: str) -> VillagePage:
+        self.inner.setCurrentIndex(self.villages_index)
+        self.page.show_village(code)
+        if self.page.code == code:
+            self.stack.setCurrentWidget(self.page)
+            self.page.sections.setFocus()
+        return self.page
+
+    def show_list(self) -> None:
+        code = self.page.code
+        self.stack.setCurrentWidget(self.list)
+        self.list.refresh()
+        if code is not None:
+            self.list.select(code)
+        self.table.setFocus()
+
+    def showing_page(self) -> bool:
+        return self.stack.currentWidget() is self.page
+
+    def _saved(self, code: str) -> None:
+        if not self.showing_page():
+            self.list.select(code)
+
+    def _deleted(self, code: str) -> None:
+        if self.page.code == code:
+            self.page.code = None
+            self.show_list()
+
+    def _inner_shown(self, index: int) -> None:
+        if index != self.households_index:
+            return
+        if self.all_households is None:
+            self.all_households = self._panel_factory(self._db, self.undo, None)
+            self._all_box.layout().addWidget(self.all_households)
+            self.all_households.show()
+        elif self._stale_households:
+            self.all_households.refresh()
+        self._stale_households = False
+
+    # -- loading -----------------------------------------------------------------------
     def refresh(self) -> None:
-        self._filter_timer.stop()
-        rows = views.villages(
-            self._db,
-            today=self._clock(),
-            text=self.filter_edit.text(),
-            grade=self.grade_combo.currentData(),
-            sort=self._sort,
-            descending=self._descending,
-        )
-        self.model.set_rows(rows)
-        self.count_label.setText(self.tr("共 %n 个村", "", len(rows)))
-        filtered = bool(self.filter_edit.text().strip()) or self.grade_combo.currentIndex() > 0
-        if filtered:
-            self.empty_label.setText(self.tr("没有符合筛选条件的村。"))
-        else:
-            self.empty_label.setText(
-                self.tr("还没有村情档案。请从“文件 → 导入登记表…”导入村情登记。")
-            )
-        self.empty_label.setVisible(not rows)
+        """Reload what is shown; the other households panel reloads when next shown."""
+        self.list.refresh()
+        if self.showing_page():
+            self.page.refresh()
+        if self.all_households is not None:
+            if self.inner.currentIndex() == self.households_index:
+                self.all_households.refresh()
+            else:
+                self._stale_households = True

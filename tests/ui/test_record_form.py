@@ -73,3 +73,33 @@ def test_dialog_keeps_a_database_refusal_and_undo_reverts(qtbot, township_db):
     undo.stack.redo()
     assert records.fetch(db, "households", {"hh_no": "H1"})["head_name"] == "赵四"
     assert len(refreshed) >= 3
+
+
+def test_ctrl_shift_z_redoes_in_the_tab(qtbot, township_db):
+    from PySide6.QtWidgets import QPushButton, QVBoxLayout
+
+    db = township_db
+    tab = QWidget()
+    QVBoxLayout(tab).addWidget(edit := QPushButton("列表"))  # a text box keeps Ctrl+Z for its text
+    qtbot.addWidget(tab)
+    undo = TabUndo(tab, db, lambda: None)
+    change = records.insert(
+        db,
+        "households",
+        {"hh_no": "H9", "village_code": "610526100201", "head_name": "钱七"},
+        ("hh_no",),
+    )
+    undo.push(change, "新增农户")
+    tab.show()
+    tab.activateWindow()  # shortcuts work in the active window
+    qtbot.waitUntil(tab.isActiveWindow)
+    edit.setFocus()
+    qtbot.keyClick(edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert records.fetch(db, "households", {"hh_no": "H9"}) is None
+    qtbot.keyClick(
+        edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert records.fetch(db, "households", {"hh_no": "H9"}) is not None
+    # QTest leaves the application's modifier state at Ctrl: release it for later tests
+    qtbot.keyRelease(edit, Qt.Key.Key_Shift)
+    qtbot.keyRelease(edit, Qt.Key.Key_Control)
