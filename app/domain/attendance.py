@@ -255,28 +255,17 @@ def _month_result(
     covered = (span[1] - span[0]).days + 1
     prorated = req.monthly_min_days * covered // month.num_days
     required = monthly_requirement(req.monthly_min_days, covered, month.num_days, leave)
-    met = present >= required
+    judged = required > 0  # nothing asked (all leave, a day or two covered): not judged
+    met = present >= required if judged else None
     notes: list[str] = []
     if covered < month.num_days:
         notes.append(f"任职覆盖{covered}/{month.num_days}天，要求按比例为{prorated}天")
     if leave:
         notes.append(f"请假{leave}天，要求减为{required}天")
-    if required == 0:  # nothing was asked: like an excused week, the month is not judged
+    if not judged:
         notes.append("应在村0天，本月不考核")
-        return PeriodResult(
-            label=str(month),
-            first=month.first_day,
-            last=month.last_day,
-            present=present,
-            leave=leave,
-            absent=absent,
-            required=None,
-            judged=False,
-            met=None,
-            excused=True,
-            note="；".join(notes),
-        )
-    notes.append("达标" if met else f"未达标：在村{present}天，应至少{required}天")
+    else:
+        notes.append("达标" if met else f"未达标：在村{present}天，应至少{required}天")
     return PeriodResult(
         label=str(month),
         first=month.first_day,
@@ -284,10 +273,10 @@ def _month_result(
         present=present,
         leave=leave,
         absent=absent,
-        required=required,
-        judged=True,
+        required=required if judged else None,
+        judged=judged,
         met=met,
-        excused=False,
+        excused=not judged,
         note="；".join(notes),
     )
 
