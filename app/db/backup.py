@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from app.db.connection import DatabaseFileError, check_file
+from app.db.connection import DatabaseFileError, check_file, copy_database
 
 
 def integrity_problems(conn: sqlite3.Connection, quick: bool = False) -> list[str]:
@@ -64,13 +64,7 @@ def restore(source: Path, db_path: Path) -> Path | None:
     check_file(source)
     _verify_copy(source)
     tmp = db_path.with_name(f".{db_path.name}.restore-tmp")
-    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
-    dst = sqlite3.connect(tmp)
-    try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
+    copy_database(source, tmp)
     _verify_copy(tmp)
     kept = None
     if db_path.exists():

@@ -79,14 +79,19 @@ def copy_aside(path: Path, label: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = folder / f"{path.stem}.{label}-{stamp}.sqlite"
-    src = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    copy_database(path, target)
+    return target
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A consistent copy of ``source`` (read-only) into ``target`` with SQLite's backup API."""
+    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
     dst = sqlite3.connect(target)
     try:
         src.backup(dst)
     finally:
         dst.close()
         src.close()
-    return target
 
 
 def open_database(path: Path | str, *, create: bool = False) -> Database:
