@@ -227,15 +227,20 @@ def cmd_report(args) -> int:
     suffix_of(out)
     if args.kind == "meeting":
         raise NotAvailable("会议纪要打印（report meeting）")
+    pdf = None
     if out.suffix.lower() == ".pdf":
-        raise NotAvailable("PDF 打印")
+        from app.reports.pdf import pdf_builder
+
+        pdf = pdf_builder(args.kind)
+        if pdf is None:
+            raise NotAvailable(f"PDF 打印（report {args.kind}）")
     db = _open(args)
     if args.kind == "subsidy":
         from app.reports.subsidy import subsidy_report
 
         data, table = subsidy_report(db, Month.parse(_need(args, "month", "--month YYYY-MM")))
     elif args.kind == "attendance":
-        from app.reports.subsidy import attendance_report
+        from app.reports.attendance import attendance_report
 
         data, table = attendance_report(db, Month.parse(_need(args, "month", "--month YYYY-MM")))
     elif args.kind == "village-assessment":
@@ -256,7 +261,10 @@ def cmd_report(args) -> int:
         data, table = quarterly_report(
             db, Quarter.parse(_need(args, "quarter", "--quarter YYYYQn"))
         )
-    write_report(data, table, out)
+    if pdf is not None:
+        pdf(data, out)
+    else:
+        write_report(data, table, out)
     print(f"已写出：{out}")
     return 0
 

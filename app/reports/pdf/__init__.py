@@ -1,0 +1,25 @@
+"""Printed reports (PDF, reportlab): pure functions ``build_*_pdf(data, out_path) -> out_path``.
+
+Every builder takes the JSON data of its report (the same data ``report KIND -o x.json``
+writes) and writes A4 pages with an embedded Chinese TrueType font (:mod:`.fonts`),
+through a temporary file renamed into place. The shared page machinery is in
+:mod:`.layout`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+
+def pdf_builder(kind: str) -> Callable[[dict, Path], Path] | None:
+    """The PDF builder of a report kind, or None when that kind has no print yet."""
+    if kind == "attendance":
+        from app.reports.pdf.attendance import build_attendance_pdf
+
+        return build_attendance_pdf
+    if kind == "subsidy":
+        from app.reports.pdf.subsidy import build_subsidy_pdf
+
+        return build_subsidy_pdf
+    return None
