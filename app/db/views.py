@@ -177,59 +177,6 @@ def assigned_cadres(db: Database, *, today: date) -> list[AssignedCadre]:
 
 
 @dataclass(frozen=True, slots=True)
-class CadreRow:
-    cadre_no: str
-    name: str
-    unit: str | None
-    post: str | None
-    expertise: str | None
-    is_leader: bool
-    posts: str  # active assignments today: "驻村干部·东坡村；兼职书记·西沟村"
-    present_days: int  # 在村 + 会议培训 days in [first, last]
-
-
-def cadres(db: Database, *, today: date, first: date, last: date) -> list[CadreRow]:
-    """The cadre roster with today's posts and the present days between first and last."""
-    kinds, kind_params = _names("kind", _PRESENT)
-    sql = f"""
-        WITH posts AS (
-            SELECT a.cadre_no, a.role || '·' || v.name AS label FROM assignments a
-            JOIN villages v ON v.code = a.village_code
-            WHERE a.start_date <= :today AND (a.end_date IS NULL OR a.end_date >= :today)
-            ORDER BY a.cadre_no, a.start_date, a.village_code
-        ),
-        post_list AS (
-            SELECT cadre_no, group_concat(label, '；') AS labels FROM posts GROUP BY cadre_no
-        ),
-        present AS (
-            SELECT cadre_no, count(*) AS days FROM attendance
-            WHERE day BETWEEN :first AND :last AND kind IN ({kinds})
-            GROUP BY cadre_no
-        )
-        SELECT c.cadre_no, c.name, c.unit, c.post, c.expertise, c.is_leader,
-               coalesce(pl.labels, '') AS posts, coalesce(p.days, 0) AS present_days
-        FROM cadres c
-        LEFT JOIN post_list pl ON pl.cadre_no = c.cadre_no
-        LEFT JOIN present p ON p.cadre_no = c.cadre_no
-        ORDER BY c.cadre_no
-    """
-    params: dict[str, object] = {
-        "today": today.isoformat(),
-        "first": first.isoformat(),
-        "last": last.isoformat(),
-        **kind_params,
-    }
-    rows = []
-    for r in db.query(sql, params):
-        r["is_leader"] = bool(r["is_leader"])
-        rows.append(CadreRow(**r))
-    return rows
-
-
-# ---- meetings (周例会) --------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
 class MeetingRow:
     id: int
     day: str
@@ -311,12 +258,10 @@ __all__ = [
     "VILLAGE_SORTS",
     "AssignedCadre",
     "AssessmentRow",
-    "CadreRow",
     "MeetingRow",
     "VillageRow",
     "assessment_years",
     "assigned_cadres",
-    "cadres",
     "meetings",
     "village_assessments",
     "villages",

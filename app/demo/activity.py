@@ -303,7 +303,9 @@ class Records:
                 "requests": rng.choice(N.DIARY_REQUESTS),
                 "reflections": rng.choice(N.DIARY_REFLECTIONS),
                 "plan": rng.choice(N.DIARY_PLANS).format(**values),
-                "eval_grade": rng.choices(("优秀", "良好", "一般", "较差"), (3, 4, 2, 1))[0] if graded else None,
+                "eval_grade": rng.choices(("优秀", "良好", "一般", "较差"), (3, 4, 2, 1))[0]
+                if graded
+                else None,
                 "evaluator": self.organiser.name if graded else None,
             },
         )

@@ -1,6 +1,7 @@
-"""干部与值班: the cadre roster with today's posts and this month's present days.
+"""干部与值班: the cadre roster, assignments, the duty grid, leave, checks, 民情日记 and
+履职情况 — one page each (app/ui/cadres/), sharing one undo stack (Ctrl+Z in the tab).
 
-Read-only for now; the duty grid (one column per day) comes later.
+Pages are built when first shown, so opening the window stays quick.
 """
 
 from __future__ import annotations
@@ -8,129 +9,130 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 from sqlite_utils import Database
 
-from app.db import views
-from app.db.views import CadreRow
-from app.domain.periods import Month
-from app.ui.models.table_model import RowTableModel
-from app.ui.widgets.tables import read_only_table
+from app.ui.undo import TabUndo
 
 
-class CadreTableModel(RowTableModel):
-    COL_NO = 0
-    COL_NAME = 1
-    COL_UNIT = 2
-    COL_POST = 3
-    COL_EXPERTISE = 4
-    COL_LEADER = 5
-    COL_POSTS = 6
-    COL_PRESENT = 7
+def _roster(db, undo, clock):
+    from app.ui.cadres.roster import RosterPage
 
-    _FIELDS = {
-        COL_NO: "cadre_no",
-        COL_NAME: "name",
-        COL_UNIT: "unit",
-        COL_POST: "post",
-        COL_EXPERTISE: "expertise",
-        COL_LEADER: "is_leader",
-        COL_POSTS: "posts",
-        COL_PRESENT: "present_days",
-    }
-    RIGHT_ALIGNED = frozenset({COL_PRESENT})
-    CENTRED = frozenset({COL_LEADER})
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.set_present_header("")
-
-    def set_present_header(self, month: str) -> None:
-        present = self.tr("本月出勤") if not month else self.tr("%1出勤").replace("%1", month)
-        self.set_headers(
-            [
-                self.tr("干部编号"),
-                self.tr("姓名"),
-                self.tr("单位"),
-                self.tr("职务"),
-                self.tr("专长类别"),
-                self.tr("乡镇领导"),
-                self.tr("当前岗位"),
-                present,
-            ]
-        )
-
-    def value(self, row: CadreRow, column: int):
-        return getattr(row, self._FIELDS[column])
-
-    def display(self, row: CadreRow, column: int) -> str:
-        if column == self.COL_LEADER:
-            return self.tr("是") if row.is_leader else self.tr("否")
-        return super().display(row, column)
-
-    def tooltip(self, row: CadreRow, column: int) -> str | None:
-        if column == self.COL_POSTS:
-            return row.posts or None
-        if column == self.COL_PRESENT:
-            return self.tr("在村与会议培训天数")
-        return None
+    return RosterPage(db, undo, clock=clock)
 
 
-C = CadreTableModel
+def _assignments(db, undo, clock):
+    from app.ui.cadres.assignments import AssignmentsPage
+
+    return AssignmentsPage(db, undo, clock=clock)
+
+
+def _duty(db, undo, clock):
+    from app.ui.cadres.duty import DutyGridPage
+
+    return DutyGridPage(db, undo, clock=clock)
+
+
+def _leave(db, undo, clock):
+    from app.ui.cadres.leave import LeavePage
+
+    return LeavePage(db, undo, clock=clock)
+
+
+def _checks(db, undo, clock):
+    from app.ui.cadres.checks import ChecksPage
+
+    return ChecksPage(db, undo, clock=clock)
+
+
+def _diaries(db, undo, clock):
+    from app.ui.cadres.diaries import DiariesPage
+
+    return DiariesPage(db, undo, clock=clock)
+
+
+def _compliance(db, undo, clock):
+    from app.ui.cadres.compliance import CompliancePage
+
+    return CompliancePage(db, undo, clock=clock)
+
+
+# (attribute, label, factory) in the order of the inner tab bar
+PAGES = (
+    ("roster", "花名册", _roster),
+    ("assignments", "驻村安排", _assignments),
+    ("duty", "值班表", _duty),
+    ("leave", "请假/销假", _leave),
+    ("checks", "查岗", _checks),
+    ("diaries", "民情日记", _diaries),
+    ("compliance", "履职情况", _compliance),
+)
 
 
 class CadresTab(QWidget):
     def __init__(
-        self, db: Database, *, clock: Callable[[], date] = date.today, parent=None
+        self,
+        db: Database,
+        parent: QWidget | None = None,
+        *,
+        clock: Callable[[], date] = date.today,
     ) -> None:
         super().__init__(parent)
-        self._db = db
-        self._clock = clock
-
-        self.count_label = QLabel()
-        self.month_label = QLabel()
-        top = QHBoxLayout()
-        top.addWidget(self.month_label)
-        top.addStretch(1)
-        top.addWidget(self.count_label)
-
-        self.model = CadreTableModel(self)
-        self.table = read_only_table(
-            self.model,
-            {
-                C.COL_NO: 90,
-                C.COL_NAME: 80,
-                C.COL_UNIT: 150,
-                C.COL_POST: 120,
-                C.COL_EXPERTISE: 140,
-                C.COL_LEADER: 70,
-                C.COL_PRESENT: 130,
-            },
-            stretch=C.COL_POSTS,
-        )
-        self.empty_label = QLabel(self.tr("还没有干部。请从“文件 → 导入登记表…”导入干部花名册。"))
-        self.empty_label.setVisible(False)
-
+        self._db, self._clock = db, clock
+        self.undo = TabUndo(self, db, self._refresh_current)
+        self.pages = QTabWidget(self)
+        self.pages.setDocumentMode(True)
+        self._built: dict[str, QWidget] = {}
+        for attr, label, _factory in PAGES:
+            holder = QWidget()
+            QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
+            holder.setObjectName(attr)
+            self.pages.addTab(holder, self.tr(label))
+        self.pages.currentChanged.connect(self._ensure_built)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.empty_label)
-        layout.addWidget(self.table)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pages)
+
+    def page(self, attr: str) -> QWidget:
+        """The page named ``attr`` (built on first use)."""
+        if attr not in self._built:
+            index = next(i for i, (a, _l, _f) in enumerate(PAGES) if a == attr)
+            page = PAGES[index][2](self._db, self.undo, self._clock)
+            self.pages.widget(index).layout().addWidget(page)
+            page.refresh()
+            self._built[attr] = page
+            # an edit of attendance on the grid changes what other pages show
+            if hasattr(page, "attendance_changed"):
+                page.attendance_changed.connect(self._refresh_others)
+        return self._built[attr]
+
+    def __getattr__(self, name: str):
+        if name in {a for a, _l, _f in PAGES}:
+            return self.page(name)
+        raise AttributeError(name)
+
+    def show_page(self, attr: str) -> QWidget:
+        page = self.page(attr)
+        self.pages.setCurrentIndex(next(i for i, (a, _l, _f) in enumerate(PAGES) if a == attr))
+        return page
+
+    def _ensure_built(self, index: int) -> None:
+        self.page(PAGES[index][0])
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._ensure_built(self.pages.currentIndex())
+
+    def _refresh_current(self) -> None:
+        current = PAGES[self.pages.currentIndex()][0]
+        if current in self._built:
+            self._built[current].refresh()
+
+    def _refresh_others(self) -> None:
+        for attr, page in self._built.items():
+            if attr != "duty" and page.isVisible():
+                page.refresh()
 
     def refresh(self) -> None:
-        today = self._clock()
-        month = Month.of(today)
-        rows = views.cadres(self._db, today=today, first=month.first_day, last=month.last_day)
-        self.model.set_present_header(str(month))
-        self.model.set_rows(rows)
-        self.month_label.setText(
-            self.tr("当前岗位按 %1 计；出勤为 %2 的在村与会议培训天数。")
-            .replace("%1", today.isoformat())
-            .replace("%2", str(month))
-        )
-        self.count_label.setText(self.tr("共 %n 名干部", "", len(rows)))
-        self.empty_label.setVisible(not rows)
+        for page in self._built.values():
+            page.refresh()

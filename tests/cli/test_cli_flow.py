@@ -327,7 +327,8 @@ def test_garbage_files_exit_1(township, tmp_path, capsys):
 def test_usage_errors_exit_2_and_later_commands_say_not_yet(township, tmp_path, capsys):
     assert cli(township, "report", "subsidy", "-o", str(tmp_path / "x.json")) == 2  # no --month
     assert (
-        cli(township, "report", "quarterly", "--quarter", "2026Q3", "-o", str(tmp_path / "x.pdf")) == 2
+        cli(township, "report", "quarterly", "--quarter", "2026Q3", "-o", str(tmp_path / "x.pdf"))
+        == 2
     )
     assert cli(township, "export", "--quarter", "2026Q3", "-o", str(tmp_path / "x.zip")) == 2
     assert cli(township, "frobnicate") == 2

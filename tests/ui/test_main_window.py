@@ -75,7 +75,7 @@ def test_long_database_path_does_not_widen_the_window(qtbot, db, tmp_path, today
 def test_tabs_load_when_shown(window):
     assert window.villages_tab.model.rowCount() == 3
     window.tabs.setCurrentWidget(window.cadres_tab)
-    assert window.cadres_tab.model.rowCount() == 2
+    assert window.cadres_tab.roster.model.rowCount() == 2
 
 
 def test_uninitialised_database_still_opens(qtbot, db_path):

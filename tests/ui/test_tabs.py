@@ -5,7 +5,7 @@ from PySide6.QtCore import Qt
 from app.domain.errors import DomainError
 from app.domain.periods import Month
 from app.ui.assessment_tab import AssessmentTableModel as A
-from app.ui.cadres_tab import CadreTableModel as C
+from app.ui.cadres.roster import RosterModel as C
 from app.ui.meetings_tab import MeetingTableModel as MT
 from app.ui.subsidy_tab import SubsidyTab
 from app.ui.subsidy_tab import SubsidyTableModel as S
@@ -27,26 +27,44 @@ def add_rates(db):
 # ---- 干部与值班 ------------------------------------------------------------------------
 
 
-def test_cadre_roster(window, db):
-    db["attendance"].insert_all(
-        [
-            {"cadre_no": "GB002", "day": "2026-05-04", "kind": "在村"},
-            {"cadre_no": "GB002", "day": "2026-05-05", "kind": "会议培训"},
-            {"cadre_no": "GB002", "day": "2026-05-06", "kind": "请假"},
-            {"cadre_no": "GB001", "day": "2026-05-07", "kind": "缺勤"},
-        ]
-    )
+def test_cadre_tab_pages_and_roster(window, db):
     window.tabs.setCurrentWidget(window.cadres_tab)
-    model = window.cadres_tab.model
+    tab = window.cadres_tab
+    labels = [tab.pages.tabText(i) for i in range(tab.pages.count())]
+    assert labels == ["花名册", "驻村安排", "值班表", "请假/销假", "查岗", "民情日记", "履职情况"]
+    model = tab.roster.model
     assert rows(model, C.COL_NO) == ["GB001", "GB002"]
     assert rows(model, C.COL_NAME) == ["王建国", "李秀兰"]
     assert rows(model, C.COL_LEADER) == ["是", "否"]
     assert rows(model, C.COL_UNIT) == ["东坡镇党委", "农业综合服务站"]
     assert rows(model, C.COL_POSTS) == ["兼职第一书记·东坡村", "驻村干部·西沟村"]
-    # this month (2026-05): 在村 + 会议培训; the April day is not counted
-    assert rows(model, C.COL_PRESENT) == ["0", "2"]
-    assert "2026-05" in model.headerData(C.COL_PRESENT, Qt.Orientation.Horizontal)
-    assert window.cadres_tab.count_label.text() == "共 2 名干部"
+    assert tab.roster.count_label.text() == "共 2 名干部"
+
+
+def test_an_edit_on_the_grid_shows_on_the_other_pages(window, db, qtbot):
+    from app.domain.periods import Month
+
+    window.tabs.setCurrentWidget(window.cadres_tab)
+    tab = window.cadres_tab
+    grid = tab.show_page("duty")
+    grid.set_month(Month(2026, 5))
+    row = next(
+        r
+        for r in range(grid.model.rowCount())
+        if "GB002" in str(grid.model.headerData(r, Qt.Orientation.Vertical))
+    )
+    grid.table.setCurrentIndex(grid.model.index(row, 0))
+    grid.apply_kind("在村")
+    assert (
+        db.execute(
+            "SELECT kind FROM attendance WHERE cadre_no='GB002' AND day='2026-05-01'"
+        ).fetchone()[0]
+        == "在村"
+    )
+    tab.undo.stack.undo()  # the fixture's April day stays
+    assert db.execute("SELECT day FROM attendance WHERE cadre_no='GB002'").fetchall() == [
+        ("2026-04-10",)
+    ]
 
 
 # ---- 周例会 ----------------------------------------------------------------------------

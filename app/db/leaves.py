@@ -1,0 +1,255 @@
+"""Leave (请假/销假): the leave register and the attendance days it writes.
+
+Saving a leave writes the leave row and marks each of its days 请假 in the attendance
+book (source 请假): a day not recorded or 缺勤 becomes 请假; a day recorded 在村 or 会议培训
+only when the clerk agreed (``overwrite_present``). 销假 ends a leave early: the 请假 days
+after that date become not recorded again. Deleting a leave takes its 请假 days away.
+Each of these is one transaction returning a :class:`~app.db.cadres.Batch` (one undo).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlite_utils import Database
+
+from app.db import records
+from app.db.cadres import Batch, cadre, new_uuid, village_on
+from app.domain.attendance import PRESENT_KINDS, Kind
+from app.domain.errors import DomainError
+from app.domain.leave import approval_problem, leave_days
+from app.domain.periods import daterange
+
+SOURCE = "请假"
+LEAVE_FIELDS = ("cadre_no", "start_date", "end_date", "reason", "approver", "approver_level")
+ON_LEAVE, CANCELLED, ENDED, COMING = "在假", "已销假", "已结束", "未开始"
+_PRESENT = tuple(sorted(k.value for k in PRESENT_KINDS))
+
+
+@dataclass(frozen=True, slots=True)
+class LeaveRow:
+    uuid: str
+    cadre_no: str
+    cadre_name: str
+    start_date: str
+    end_date: str
+    reason: str | None
+    approver: str | None
+    approver_level: str | None
+    cancelled_on: str | None
+    days: int  # calendar days actually on leave (to 销假 when cancelled)
+    status: str  # 在假 / 已销假 / 已结束 / 未开始
+
+    @property
+    def last_day(self) -> str:
+        return self.cancelled_on or self.end_date
+
+
+def _day(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def status_of(start: str, end: str, cancelled_on: str | None, today: date) -> str:
+    iso = today.isoformat()
+    if cancelled_on is not None:
+        return CANCELLED
+    if end < iso:
+        return ENDED
+    if start > iso:
+        return COMING
+    return ON_LEAVE
+
+
+def leave_rows(
+    db: Database, *, today: date, cadre_no: str | None = None, year: int | None = None
+) -> list[LeaveRow]:
+    """Leaves, newest first; optionally of one cadre or overlapping one year."""
+    sql = """
+        SELECT l.uuid, l.cadre_no, c.name AS cadre_name, l.start_date, l.end_date, l.reason,
+               l.approver, l.approver_level, l.cancelled_on
+        FROM leaves l JOIN cadres c ON c.cadre_no = l.cadre_no
+        WHERE (:cadre IS NULL OR l.cadre_no = :cadre)
+          AND (:year IS NULL OR (l.start_date <= :year || '-12-31'
+                                 AND l.end_date >= :year || '-01-01'))
+        ORDER BY l.start_date DESC, l.cadre_no
+    """
+    out = []
+    for r in db.query(sql, {"cadre": cadre_no, "year": None if year is None else str(year)}):
+        last = r["cancelled_on"] or r["end_date"]
+        # an imported row might be cancelled before it began: no days then
+        days = leave_days(_day(r["start_date"]), _day(last)) if last >= r["start_date"] else 0
+        out.append(
+            LeaveRow(
+                **r,
+                days=days,
+                status=status_of(r["start_date"], r["end_date"], r["cancelled_on"], today),
+            )
+        )
+    return out
+
+
+def leave(db: Database, key: str) -> dict[str, Any] | None:
+    return records.fetch(db, "leaves", {"uuid": key})
+
+
+def recorded_days(db: Database, cadre_no: str, start: str, end: str) -> dict[str, str]:
+    """{day: kind} of the cadre's attendance records in [start, end]."""
+    return {
+        r[0]: r[1]
+        for r in db.execute(
+            "SELECT day, kind FROM attendance WHERE cadre_no = ? AND day BETWEEN ? AND ?",
+            [cadre_no, start, end],
+        ).fetchall()
+    }
+
+
+def present_days(db: Database, cadre_no: str, start: str, end: str) -> list[tuple[str, str]]:
+    """[(day, kind)] of the days in [start, end] already recorded 在村 or 会议培训: saving a
+    leave over them needs the clerk's say."""
+    return sorted(
+        (d, k) for d, k in recorded_days(db, cadre_no, start, end).items() if k in _PRESENT
+    )
+
+
+def overlapping_leaves(
+    db: Database, cadre_no: str, start: str, end: str, *, exclude: str | None = None
+) -> list[str]:
+    rows = db.query(
+        """SELECT start_date, coalesce(cancelled_on, end_date) AS last FROM leaves
+           WHERE cadre_no = :cadre AND uuid IS NOT :exclude
+             AND start_date <= :end AND coalesce(cancelled_on, end_date) >= :start
+           ORDER BY start_date""",
+        {"cadre": cadre_no, "exclude": exclude, "start": start, "end": end},
+    )
+    return [f"{r['start_date']} 至 {r['last']}" for r in rows]
+
+
+def leave_problems(db: Database, values: dict[str, Any]) -> dict[str, str]:
+    """{field: problem} for a new leave: the cadre is on the roster, the dates are in
+    order, the level may approve that many days, no other leave overlaps it."""
+    problems: dict[str, str] = {}
+    row = cadre(db, str(values.get("cadre_no") or ""))
+    start, end = values.get("start_date"), values.get("end_date")
+    if row is None:
+        problems["cadre_no"] = f"干部编号不存在：{values.get('cadre_no')}"
+    elif row["retired_on"] is not None and start and start > row["retired_on"]:
+        problems["cadre_no"] = f"{row['name']} 已于 {row['retired_on']} 退出"
+    if not (start and end):
+        return problems
+    if end < start:
+        problems["end_date"] = f"结束日期 {end} 早于开始日期 {start}"
+        return problems
+    level = values.get("approver_level")
+    if level:
+        problem = approval_problem(leave_days(_day(start), _day(end)), level)
+        if problem:
+            problems["approver_level"] = problem
+    if row is not None:
+        others = overlapping_leaves(db, row["cadre_no"], start, end)
+        if others:
+            problems["start_date"] = f"与已有的请假（{'、'.join(others)}）重叠"
+    return problems
+
+
+def add_leave(db: Database, values: dict[str, Any], *, overwrite_present: bool = False) -> Batch:
+    """Write the leave and mark its days 请假 (see the module's rules). One transaction."""
+    row = {f: values.get(f) for f in LEAVE_FIELDS}
+    if not row["approver_level"]:
+        raise DomainError("请选择批准层级", field="approver_level")
+    problems = leave_problems(db, row)
+    if problems:
+        field, problem = next(iter(problems.items()))
+        raise DomainError(problem, field=field)
+    cadre_no, start, end = row["cadre_no"], row["start_date"], row["end_date"]
+    recorded = recorded_days(db, cadre_no, start, end)
+    with db.atomic():
+        changes = [records.insert(db, "leaves", {**row, "uuid": new_uuid()}, ("uuid",))]
+        for d in daterange(_day(start), _day(end)):
+            day = d.isoformat()
+            kind = recorded.get(day)
+            key = {"cadre_no": cadre_no, "day": day}
+            if kind is None:
+                values_ = {
+                    **key,
+                    "village_code": village_on(db, cadre_no, day),
+                    "kind": Kind.LEAVE.value,
+                    "source": SOURCE,
+                }
+                changes.append(records.insert(db, "attendance", values_, ("cadre_no", "day")))
+            elif kind == Kind.LEAVE.value or (kind in _PRESENT and not overwrite_present):
+                continue
+            else:
+                changes.append(
+                    records.update(
+                        db, "attendance", key, {"kind": Kind.LEAVE.value, "source": SOURCE}
+                    )
+                )
+    return Batch(tuple(changes))
+
+
+def _remove_leave_days(db: Database, cadre_no: str, first: str, last: str) -> list:
+    days = [
+        r[0]
+        for r in db.execute(
+            """SELECT day FROM attendance WHERE cadre_no = ? AND kind = ?
+               AND day BETWEEN ? AND ? ORDER BY day""",
+            [cadre_no, Kind.LEAVE.value, first, last],
+        ).fetchall()
+    ]
+    return [records.delete(db, "attendance", {"cadre_no": cadre_no, "day": d}) for d in days]
+
+
+def cancel_leave(db: Database, key: str, day: date) -> Batch:
+    """销假: the leave ends on ``day`` (still a leave day); its 请假 days after it are removed."""
+    row = leave(db, key)
+    if row is None:
+        raise DomainError("记录已不存在（可能已被删除）")
+    if row["cancelled_on"] is not None:
+        raise DomainError(f"这次请假已于 {row['cancelled_on']} 销假", field="cancelled_on")
+    iso = day.isoformat()
+    last_possible = (date.fromisoformat(row["end_date"]) - timedelta(days=1)).isoformat()
+    if not row["start_date"] <= iso <= last_possible:
+        raise DomainError(
+            f"最后请假日应在 {row['start_date']} 到 {last_possible} 之间"
+            f"（原定到 {row['end_date']}；整次请假不要了请删除）：{iso}",
+            field="cancelled_on",
+        )
+    after = (day + timedelta(days=1)).isoformat()
+    with db.atomic():
+        changes = [records.update(db, "leaves", {"uuid": key}, {"cancelled_on": iso})]
+        changes += _remove_leave_days(db, row["cadre_no"], after, row["end_date"])
+    return Batch(tuple(changes))
+
+
+def delete_leave(db: Database, key: str) -> Batch:
+    """Delete the leave and its 请假 attendance days. One transaction."""
+    row = leave(db, key)
+    if row is None:
+        raise DomainError("记录已不存在（可能已被删除）")
+    last = row["cancelled_on"] or row["end_date"]
+    with db.atomic():
+        changes = _remove_leave_days(db, row["cadre_no"], row["start_date"], last)
+        changes.append(records.delete(db, "leaves", {"uuid": key}))
+    return Batch(tuple(changes))
+
+
+__all__ = [
+    "CANCELLED",
+    "COMING",
+    "ENDED",
+    "ON_LEAVE",
+    "SOURCE",
+    "LeaveRow",
+    "add_leave",
+    "cancel_leave",
+    "delete_leave",
+    "leave",
+    "leave_problems",
+    "leave_rows",
+    "overlapping_leaves",
+    "present_days",
+    "recorded_days",
+    "status_of",
+]
