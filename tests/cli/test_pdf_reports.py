@@ -107,6 +107,15 @@ def test_attendance_pdf_carries_the_grid_totals(demo, tmp_path):
         assert present == cadre["present_days"] == in_db
         assert (leave, absent) == (cadre["leave_days"], cadre["absent_days"])
         assert row[-1] == cadre["status"]
+    # and the duty grid (值班表) of the same month shows the same totals and verdicts
+    from app.db.attendance_edit import month_grid
+
+    grid = {r.cadre_no: r for r in month_grid(db, m, as_of=date(2026, 11, 28)).rows}
+    assert set(grid) == set(lines)
+    for cadre in data["cadres"]:
+        row, g = lines[cadre["cadre_no"]], grid[cadre["cadre_no"]]
+        assert [int(t) for t in row if t.isdigit()][:3] == [g.present, g.leave, g.absent]
+        assert (row[-1] == "未达标") == (g.met < g.judged)
     assert {c["status"] for c in data["cadres"]} >= {"达标", "未达标"}
     total = sum(c["present_days"] for c in data["cadres"])
     assert re.search(rf"合计.*\s{total}\s", text)
