@@ -225,8 +225,12 @@ def cmd_report(args) -> int:
 
     out = Path(args.output)
     suffix_of(out)
+    meeting_id = None
     if args.kind == "meeting":
-        raise NotAvailable("会议纪要打印（report meeting）")
+        raw = _need(args, "id", "--id 会议编号").strip()
+        if not raw.isascii() or not raw.isdigit():
+            raise UsageError(f"--id 应为会议编号（正整数），实为「{raw}」")
+        meeting_id = int(raw)
     pdf = None
     if out.suffix.lower() == ".pdf":
         from app.reports.pdf import pdf_builder
@@ -255,6 +259,10 @@ def cmd_report(args) -> int:
         data, table = cadre_assessment_report(
             db, _need(args, "year", "--year YYYY"), cadre=args.cadre
         )
+    elif args.kind == "meeting":
+        from app.reports.meeting import meeting_report
+
+        data, table = meeting_report(db, meeting_id)
     else:
         from app.reports.quarterly import quarterly_report
 

@@ -26,7 +26,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from app.db import store
+from app.db.cadres import villages_on
 from app.db.compliance import cadre_compliance
+from app.db.records import integrity_error
 from app.db.subsidy import sheet_cadres
 from app.domain.attendance import (
     PRESENT_KINDS,
@@ -117,23 +119,6 @@ def _rows(db: Database, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str]
     return out
 
 
-def _village_for(db: Database, cadre_no: str, day: date) -> str | None:
-    """The village of the cadre's assignment covering ``day`` (else the nearest before)."""
-    row = db.execute(
-        """SELECT village_code FROM assignments
-           WHERE cadre_no = ? AND start_date <= ?
-           ORDER BY (end_date IS NULL OR end_date >= ?) DESC, start_date DESC LIMIT 1""",
-        [cadre_no, day.isoformat(), day.isoformat()],
-    ).fetchone()
-    return row[0] if row else None
-
-
-def _integrity(e: sqlite3.IntegrityError) -> DomainError:
-    if "FOREIGN KEY" in str(e):
-        return DomainError("干部编号或村代码不存在，考勤未保存")
-    return DomainError(f"考勤不符合要求：{e}")
-
-
 def _write(db: Database, cadre_no: str, day: date, row: Mapping[str, Any] | None) -> None:
     """Make the cell hold ``row`` (None: delete the record)."""
     key = [cadre_no, day.isoformat()]
@@ -160,8 +145,9 @@ def set_cells(db: Database, cells: Iterable[Cell], source: str = "考勤簿") ->
     """Set many cells in one transaction; ``kind`` None deletes the record (not recorded).
 
     A cell given twice takes its last kind. A cell already of that kind is not written
-    (its source and note stay). A new record gets the village of the assignment covering
-    the day. Raises :class:`DomainError` (nothing written) for an unknown kind or cadre.
+    (its source and note stay). A new record, or one without a village, gets the cadre's
+    village on the day (:func:`app.db.cadres.village_on`). Raises :class:`DomainError`
+    (nothing written) for an unknown kind or cadre.
     """
     wanted: dict[tuple[str, date], Kind | None] = {}
     for cadre_no, day, kind in cells:
@@ -172,6 +158,7 @@ def set_cells(db: Database, cells: Iterable[Cell], source: str = "考勤簿") ->
     try:
         with db.atomic():
             current = _rows(db, (_key(c, d) for c, d in wanted))
+            villages = villages_on(db, [cell for cell, kind in wanted.items() if kind])
             for (cadre_no, day), kind in wanted.items():
                 before = current.get(_key(cadre_no, day))
                 if (before["kind"] if before else None) == (kind.value if kind else None):
@@ -180,7 +167,7 @@ def set_cells(db: Database, cells: Iterable[Cell], source: str = "考勤簿") ->
                     _write(db, cadre_no, day, None)
                     changes.append(CellChange(cadre_no, day, before, None))
                 elif before is not None:
-                    village = before["village_code"] or _village_for(db, cadre_no, day)
+                    village = before["village_code"] or villages[(cadre_no, day)]
                     after = {
                         **before,
                         "kind": kind.value,
@@ -196,7 +183,7 @@ def set_cells(db: Database, cells: Iterable[Cell], source: str = "考勤簿") ->
                         [
                             cadre_no,
                             day.isoformat(),
-                            _village_for(db, cadre_no, day),
+                            villages[(cadre_no, day)],
                             kind.value,
                             source,
                         ],
@@ -205,7 +192,7 @@ def set_cells(db: Database, cells: Iterable[Cell], source: str = "考勤簿") ->
             # read back the new records (uuid) so that undo and redo restore them exactly
             fresh = _rows(db, (_key(c.cadre_no, c.day) for c in changes if c.before is None))
     except sqlite3.IntegrityError as e:
-        raise _integrity(e) from e
+        raise integrity_error(e, "attendance") from e
     return CellBatch(
         tuple(
             replace(c, after=fresh[_key(c.cadre_no, c.day)]) if c.before is None else c
@@ -232,7 +219,7 @@ def _apply(db: Database, batch: CellBatch, what: str) -> CellBatch:
             for c in batch:
                 _write(db, c.cadre_no, c.day, c.after)
         except sqlite3.IntegrityError as e:
-            raise _integrity(e) from e
+            raise integrity_error(e, "attendance") from e
     return batch
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -17,7 +18,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from app.db import records
+from app.db.lookups import cadre_choices, village_choices
 from app.db.records import Change
+from app.db.sql import like_pattern
 from app.db.store import cadre_rules, require_identity, unexcused_absences
 from app.domain.assessment import cap_explanation
 from app.domain.errors import DomainError
@@ -38,25 +41,33 @@ class Batch:
 
 
 def _integrity(e: sqlite3.IntegrityError) -> DomainError:
-    return DomainError(f"数据已被其他修改改变，无法完成：{e}")
+    """The message of :func:`app.db.records.integrity_error` for a batch's records."""
+    return records.integrity_error(e, "干部与安排")
 
 
 def revert_batch(db: Database, batch: Batch) -> None:
-    """Undo a batch: the inverse of each change, last first, in one transaction."""
+    """Undo a batch: the inverse of each change, last first, in one transaction.
+
+    Every change is checked before any is applied: when one record no longer holds what
+    the batch left, the whole undo is refused (DomainError) and nothing changes.
+    """
+    changes = tuple(reversed(batch.changes))
     try:
         with db.atomic():
-            for change in reversed(batch.changes):
-                records.revert(db, change)
+            records.check(db, changes, records.UNDO)
+            for change in changes:
+                records.apply_revert(db, change)
     except sqlite3.IntegrityError as e:
         raise _integrity(e) from e
 
 
 def reapply_batch(db: Database, batch: Batch) -> None:
-    """Redo a batch after it was undone, in one transaction."""
+    """Redo a batch after it was undone, in one transaction, checked first like an undo."""
     try:
         with db.atomic():
+            records.check(db, batch.changes, records.REDO)
             for change in batch.changes:
-                records.reapply(db, change)
+                records.apply_reapply(db, change)
     except sqlite3.IntegrityError as e:
         raise _integrity(e) from e
 
@@ -99,11 +110,6 @@ class RosterRow:
         return self.retired_on is not None
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def roster(
     db: Database, *, today: date, text: str = "", show_retired: bool = False
 ) -> list[RosterRow]:
@@ -140,7 +146,7 @@ def roster(
         "today": today.isoformat(),
         "show_retired": int(show_retired),
         "text": text,
-        "pattern": _like(text),
+        "pattern": like_pattern(text),
     }
     out = []
     for r in db.query(sql, params):
@@ -157,14 +163,6 @@ def roster(
 
 def cadre(db: Database, cadre_no: str) -> dict[str, Any] | None:
     return records.fetch(db, "cadres", {"cadre_no": cadre_no})
-
-
-def cadre_choices(db: Database) -> list[tuple[str, str, str | None]]:
-    """(cadre_no, name, retired_on) of every cadre, by number."""
-    return [
-        (r["cadre_no"], r["name"], r["retired_on"])
-        for r in db.query("SELECT cadre_no, name, retired_on FROM cadres ORDER BY cadre_no")
-    ]
 
 
 def add_cadre(db: Database, values: dict[str, Any]) -> Change:
@@ -291,14 +289,6 @@ def assignment(db: Database, key: str) -> dict[str, Any] | None:
     return records.fetch(db, "assignments", {"uuid": key})
 
 
-def village_choices(db: Database) -> list[tuple[str, str, str | None]]:
-    """(code, name, situation) of every village, by code."""
-    return [
-        (r["code"], r["name"], r["situation"])
-        for r in db.query("SELECT code, name, situation FROM villages ORDER BY code")
-    ]
-
-
 def _describe(r: dict[str, Any]) -> str:
     until = f"至 {r['end_date']}" if r["end_date"] else "起，仍在任"
     return f"{r['role']}·{r['village_name']}（{r['start_date']} {until}）"
@@ -381,14 +371,52 @@ def delete_assignment(db: Database, key: str) -> Change:
     return records.delete(db, "assignments", {"uuid": key})
 
 
-def village_on(db: Database, cadre_no: str, day: str) -> str | None:
-    """The village of the cadre's post on ``day`` (the earliest started), for attendance rows."""
-    row = db.execute(
-        """SELECT village_code FROM assignments WHERE cadre_no = ? AND start_date <= ?
-           AND (end_date IS NULL OR end_date >= ?) ORDER BY start_date LIMIT 1""",
-        [cadre_no, day, day],
-    ).fetchone()
-    return row[0] if row else None
+def villages_on(
+    db: Database, cells: Iterable[tuple[str, date | str]]
+) -> dict[tuple[str, date], str | None]:
+    """The cadre's village on each day of ``cells`` (cadre_no, day), read in one query.
+
+    The village of the cadre's assignment covering the day; with several, the one
+    started most recently (a later post is the one the day is more likely spent on);
+    none → None. The rule of :func:`village_on`, for many cells at once (the duty grid).
+    """
+    wanted = {(no, _as_date(day)) for no, day in cells}
+    cadres = sorted({no for no, _day in wanted})
+    posts: dict[str, list[tuple[date, date | None, str]]] = {}
+    for i in range(0, len(cadres), 500):
+        chunk = cadres[i : i + 500]
+        for no, start, end, village in db.execute(
+            f"""SELECT cadre_no, start_date, end_date, village_code FROM assignments
+                WHERE cadre_no IN ({",".join("?" * len(chunk))})
+                ORDER BY start_date DESC, rowid DESC""",
+            chunk,
+        ).fetchall():
+            posts.setdefault(no, []).append(
+                (date.fromisoformat(start), date.fromisoformat(end) if end else None, village)
+            )
+    return {
+        (no, day): next(
+            (
+                village
+                for start, end, village in posts.get(no, ())
+                if start <= day and (end is None or day <= end)
+            ),
+            None,
+        )
+        for no, day in wanted
+    }
+
+
+def village_on(db: Database, cadre_no: str, day: date | str) -> str | None:
+    """The cadre's village on ``day`` (a date or an ISO date): the village of the
+    assignment covering that day; with several, the one started most recently; none →
+    None. Every attendance row, check and form suggestion takes its village from here."""
+    d = _as_date(day)
+    return villages_on(db, [(cadre_no, d)])[(cadre_no, d)]
+
+
+def _as_date(day: date | str) -> date:
+    return day if isinstance(day, date) else date.fromisoformat(str(day))
 
 
 # ---- suggestions -------------------------------------------------------------------------
@@ -471,5 +499,6 @@ __all__ = [
     "update_cadre",
     "village_choices",
     "village_on",
+    "villages_on",
     "village_situation",
 ]

@@ -18,8 +18,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from app.db import records
+from app.db import lookups, records
+from app.db.cadres import village_on
 from app.db.records import Change
+from app.db.sql import like_pattern
 from app.domain.errors import DomainError
 
 #: the township's evaluation of an entry (评价等次), best first
@@ -78,11 +80,6 @@ TEXT_FIELDS: tuple[str, ...] = (
 )
 #: at most this many rows are listed (the count says how many match)
 LIST_LIMIT = 5000
-
-
-def escape_like(text: str) -> str:
-    """``text`` with LIKE's wildcards (and the escape character) taken literally."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 _GRADE_RANK = (
@@ -156,7 +153,7 @@ def _where(flt: DiaryFilter) -> tuple[str, dict[str, Any]]:
         params["last"] = flt.last.isoformat()
     columns = [f"d.{f}" for f in TEXT_FIELDS] + ["c.name", "v.name"]
     for i, word in enumerate(flt.words()):
-        params[f"w{i}"] = f"%{escape_like(word)}%"
+        params[f"w{i}"] = like_pattern(word)
         terms.append("(" + " OR ".join(f"{col} LIKE :w{i} ESCAPE '\\'" for col in columns) + ")")
     return (" WHERE " + " AND ".join(terms)) if terms else "", params
 
@@ -213,28 +210,18 @@ def full_entries(
 
 def cadres(db: Database) -> list[tuple[str, str]]:
     """(cadre_no, name) of the roster: serving cadres first, then by number."""
-    return [
-        (r[0], r[1])
-        for r in db.execute(
-            "SELECT cadre_no, name FROM cadres ORDER BY retired_on IS NOT NULL, cadre_no"
-        ).fetchall()
-    ]
+    return lookups.serving_first(db)
 
 
 def villages(db: Database) -> list[tuple[str, str]]:
     """(code, name) of the villages, by code."""
-    return [(r[0], r[1]) for r in db.execute("SELECT code, name FROM villages ORDER BY code")]
+    return lookups.village_names(db)
 
 
 def assigned_village(db: Database, cadre_no: str, day: date) -> str | None:
-    """The village the cadre was posted to on ``day`` (the latest post if several)."""
-    row = db.execute(
-        """SELECT village_code FROM assignments
-           WHERE cadre_no = ? AND start_date <= ? AND (end_date IS NULL OR end_date >= ?)
-           ORDER BY start_date DESC LIMIT 1""",
-        [cadre_no, day.isoformat(), day.isoformat()],
-    ).fetchone()
-    return row[0] if row else None
+    """The village to suggest for the cadre's entry of ``day``:
+    :func:`app.db.cadres.village_on`."""
+    return village_on(db, cadre_no, day)
 
 
 def last_evaluator(db: Database) -> str | None:

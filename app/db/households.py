@@ -10,7 +10,6 @@ deleted with their household, a uuid as the key of a new visit).
 
 from __future__ import annotations
 
-import re
 import unicodedata
 import uuid
 import weakref
@@ -19,8 +18,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from app.db import records
+from app.db import lookups, records
+from app.db.lookups import village_name
 from app.db.records import Change
+from app.db.sql import group_order_sql, group_sort_key, like_pattern
 
 # ---- the filter --------------------------------------------------------------------------
 
@@ -38,11 +39,6 @@ class HouseholdFilter:
     def words(self) -> list[str]:
         # full-width digits typed with a Chinese input method match the ASCII numbers
         return unicodedata.normalize("NFKC", self.text).split()
-
-
-def escape_like(text: str) -> str:
-    """``text`` with LIKE's wildcards (and the escape character) taken literally."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 _HIGHEST = "\U0010ffff"  # sorts after every character: [w, w + _HIGHEST) = "begins with w"
@@ -88,10 +84,10 @@ def _word_term(db: Database, i: int, word: str, params: dict[str, Any]) -> str:
     word in no group's name): the filter scans a narrow index per keystroke, so every
     LIKE saved counts. Group names are matched here, among the few distinct names.
     """
-    params[f"w{i}"] = f"%{escape_like(word)}%"
+    params[f"w{i}"] = like_pattern(word)
     alternatives = [f"h.head_name LIKE :w{i} ESCAPE '\\'"]
     if any(c.isascii() and c.isalpha() for c in word):
-        params[f"p{i}"] = f"{escape_like(word)}%"  # letters: LIKE ignores their case
+        params[f"p{i}"] = like_pattern(word, prefix=True)  # letters: LIKE ignores their case
         alternatives.append(f"h.hh_no LIKE :p{i} ESCAPE '\\'")
     elif _number_begins_with(db, word):
         params[f"lo{i}"], params[f"hi{i}"] = word, word + _HIGHEST
@@ -126,42 +122,8 @@ def _where(db: Database, flt: HouseholdFilter) -> tuple[str, dict[str, Any]]:
 
 # ---- village groups in their natural order (第二组 before 第十组) -------------------------
 
-_DIGITS = "一二三四五六七八九"
-
-
-def chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 35 → 三十五 (1 ≤ n ≤ 99)."""
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens - 1] + "十")
-    return head + ("" if ones == 0 else _DIGITS[ones - 1])
-
-
-_GROUP_NUMBERS = {chinese_number(n): n for n in range(1, 31)}
-_GROUP_CORE = "replace(replace(replace({c}, '村民小组', ''), '第', ''), '组', '')"
-_GROUP_ORDER_SQL = (
-    "CASE "
-    + _GROUP_CORE.format(c="h.group_name")
-    + " "
-    + " ".join(f"WHEN '{k}' THEN {n}" for k, n in _GROUP_NUMBERS.items())
-    + " ELSE CAST("
-    + _GROUP_CORE.format(c="h.group_name")
-    + " AS INTEGER) END"
-)
-_CORE_RE = re.compile(r"村民小组|第|组")
-
-
-def group_number(name: str | None) -> int:
-    """The number of a group named like 第三组, 三组, 3组 or 第3村民小组 (0 if none):
-    what the ORDER BY of :data:`SORTS` ``group_name`` computes, in Python."""
-    core = _CORE_RE.sub("", name or "")
-    if core in _GROUP_NUMBERS:
-        return _GROUP_NUMBERS[core]
-    digits = re.match(r"[0-9]+", core)
-    return int(digits.group()) if digits else 0
-
-
-def group_sort_key(name: str | None) -> tuple[int, str]:
-    return group_number(name), name or ""
+#: the ORDER BY of 村民小组: :func:`app.db.sql.group_number` in SQL
+_GROUP_ORDER_SQL = group_order_sql("h.group_name")
 
 
 # ---- sorting -----------------------------------------------------------------------------
@@ -237,7 +199,7 @@ INDEXES: tuple[str, ...] = (
     # sorted by 村民小组 in their natural order: an index on that very expression (change
     # the expression, and this index must be made again)
     "CREATE INDEX IF NOT EXISTS households_group_order ON households("
-    + _GROUP_ORDER_SQL.replace("h.group_name", "group_name")
+    + group_order_sql("group_name")
     + ", group_name)",
 )
 
@@ -398,12 +360,7 @@ def groups(db: Database, village_code: str) -> list[str]:
 
 def villages(db: Database) -> list[tuple[str, str]]:
     """(code, name) of every village, by code."""
-    return [tuple(r) for r in db.execute("SELECT code, name FROM villages ORDER BY code")]
-
-
-def village_name(db: Database, code: str) -> str | None:
-    row = db.execute("SELECT name FROM villages WHERE code = ?", [code]).fetchone()
-    return None if row is None else row[0]
+    return lookups.village_names(db)
 
 
 def village_exists(db: Database, code: str) -> bool:
@@ -432,12 +389,7 @@ def next_hh_no(db: Database, village_code: str) -> str:
 
 def cadres(db: Database) -> list[tuple[str, str]]:
     """(cadre_no, name) of the roster, serving cadres first, then by number."""
-    return [
-        tuple(r)
-        for r in db.execute(
-            "SELECT cadre_no, name FROM cadres ORDER BY retired_on IS NOT NULL, cadre_no"
-        )
-    ]
+    return lookups.serving_first(db)
 
 
 # ---- visits (三深入三查看) ---------------------------------------------------------------

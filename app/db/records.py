@@ -4,6 +4,11 @@ Every edit runs in its own transaction and returns a :class:`Change` (table, key
 row before and after). ``revert(db, change)`` applies the inverse edit — also a recorded
 edit, so the change log shows both — and re-inserting a deleted row keeps its uuid.
 Deleting a row that other records point at is refused with a message naming them.
+
+Undo and redo never overwrite what changed since: ``revert`` first checks that the row
+still holds what the edit left (``reapply``: what the undo left), ``modified_at`` aside,
+and refuses with a message otherwise, changing nothing. :func:`check` does the same for
+several changes at once (a batch), before any of them is applied.
 """
 
 from __future__ import annotations
@@ -67,7 +72,8 @@ def fetch(db: Database, table: str, key: dict[str, Any]) -> dict[str, Any] | Non
     return rows[0] if rows else None
 
 
-def _integrity(e: sqlite3.IntegrityError, table: str) -> DomainError:
+def integrity_error(e: sqlite3.IntegrityError, table: str) -> DomainError:
+    """The user's message for a constraint the database refused."""
     text = str(e)
     if "UNIQUE" in text or "PRIMARY KEY" in text:
         return DomainError(
@@ -78,12 +84,15 @@ def _integrity(e: sqlite3.IntegrityError, table: str) -> DomainError:
     return DomainError(f"数据不符合要求：{text}")
 
 
+_integrity = integrity_error  # the old name, until every caller uses the public one
+
+
 def insert(db: Database, table: str, values: dict[str, Any], key_fields: tuple[str, ...]) -> Change:
     try:
         with db.atomic():
             db[table].insert(values)
     except sqlite3.IntegrityError as e:
-        raise _integrity(e, table) from e
+        raise integrity_error(e, table) from e
     key = {k: values[k] for k in key_fields}
     return Change(table, key, None, fetch(db, table, key))
 
@@ -104,7 +113,7 @@ def update(db: Database, table: str, key: dict[str, Any], values: dict[str, Any]
                 [*changed.values(), *params],
             )
     except sqlite3.IntegrityError as e:
-        raise _integrity(e, table) from e
+        raise integrity_error(e, table) from e
     new_key = {k: changed.get(k, v) for k, v in key.items()}
     return Change(table, new_key, before, fetch(db, table, new_key))
 
@@ -160,8 +169,142 @@ def delete(
     return Change(table, key, {**before, "_children": children} if children else before, None)
 
 
+# ---- undo and redo ---------------------------------------------------------------------
+
+#: how a conflict names the record and its fields (the column name where none is given)
+TABLE_LABELS: dict[str, str] = {
+    "villages": "村情档案",
+    "village_years": "年度数据",
+    "households": "户情档案",
+    "household_visits": "走访记录",
+    "cadres": "干部",
+    "assignments": "驻村/兼职安排",
+    "attendance": "考勤",
+    "leaves": "请假",
+    "checks": "查岗",
+    "diaries": "民情日记",
+}
+FIELD_LABELS: dict[str, str] = {
+    "kind": "类别",
+    "source": "来源",
+    "note": "备注",
+    "notes": "备注",
+    "village_code": "村代码",
+    "name": "名称",
+    "head_name": "户主",
+    "members": "人口",
+    "phone": "电话",
+    "group_name": "村民小组",
+    "low_income": "低收入户",
+    "start_date": "开始日期",
+    "end_date": "结束日期",
+    "cancelled_on": "销假日期",
+    "retired_on": "退出日期",
+    "result": "结果",
+}
+_IGNORED = ("modified_at", "_children")
+UNDO, REDO = "撤销", "重做"
+
+Row = dict[str, Any]
+Slot = tuple[str, tuple[tuple[str, Any], ...]]  # (table, key as sorted items)
+
+
+def _old_key(change: Change) -> dict[str, Any]:
+    """Where the row was before ``change`` (an update may change the key itself)."""
+    if change.before is None:
+        return change.key
+    return {k: change.before.get(k, v) for k, v in change.key.items()}
+
+
+def _slot(table: str, key: dict[str, Any]) -> Slot:
+    return table, tuple(sorted(key.items()))
+
+
+def _steps(
+    change: Change, direction: str
+) -> tuple[tuple[dict[str, Any], Row | None], list[tuple[dict[str, Any], Row | None]]]:
+    """(where and what the row must be, [where and what it is afterwards]) for an undo or redo."""
+    old, new = _old_key(change), change.key
+    if direction == UNDO:
+        return (new, change.after), [(new, None), (old, change.before)]
+    return (old, change.before), [(old, None), (new, change.after)]
+
+
+def _value(v: Any) -> str:
+    return "空" if v is None or v == "" else f"“{v}”"
+
+
+def _difference(now: dict[str, Any] | None, expected: dict[str, Any] | None) -> str | None:
+    """What differs between the row now and the row expected, or None when nothing does."""
+    if now is None and expected is None:
+        return None
+    if now is None:
+        return "已被删除"
+    if expected is None:
+        return "又建立了相同编号的记录"
+    fields = [
+        k
+        for k in dict.fromkeys([*expected, *now])
+        if k not in _IGNORED and now.get(k) != expected.get(k)
+    ]
+    if not fields:
+        return None
+    shown = [
+        f"{FIELD_LABELS.get(k, k)} 由{_value(expected.get(k))}改为{_value(now.get(k))}"
+        for k in fields[:3]
+    ]
+    return "，".join(shown) + ("等" if len(fields) > 3 else "")
+
+
+def conflict_error(table: str, key: dict[str, Any], what: str, direction: str) -> DomainError:
+    label = TABLE_LABELS.get(table, table)
+    where = " ".join(str(v) for v in key.values())
+    return DomainError(
+        f"这条记录在此之后已被修改（{label} {where}：{what}），不能{direction}；请直接编辑。"
+    )
+
+
+def check(db: Database, changes: list[Change] | tuple[Change, ...], direction: str) -> None:
+    """Refuse (DomainError) unless every change can be undone (``UNDO``, last first) or
+    redone (``REDO``, first first) without overwriting what changed since. Nothing is written.
+
+    ``changes`` are given in the order they will be applied. A change's row is compared with
+    what the earlier ones of the list leave, or with the database where none touched it.
+    """
+    state: dict[Slot, Row | None] = {}  # what the earlier changes leave
+    for change in changes:
+        (key, expected), results = _steps(change, direction)
+        slot = _slot(change.table, key)
+        now = state[slot] if slot in state else fetch(db, change.table, key)
+        what = _difference(now, expected)
+        if what is not None:
+            raise conflict_error(change.table, key, what, direction)
+        for k, row in results:
+            state[_slot(change.table, k)] = row
+
+
 def revert(db: Database, change: Change) -> Change:
-    """Apply the inverse of ``change`` (undo); returns the change that made."""
+    """Apply the inverse of ``change`` (undo); returns the change that made.
+
+    Refused, changing nothing, when the row no longer holds what ``change`` left.
+    """
+    with db.atomic():
+        check(db, [change], UNDO)
+        return apply_revert(db, change)
+
+
+def reapply(db: Database, change: Change) -> Change:
+    """Apply ``change`` again (redo after undo).
+
+    Refused, changing nothing, when the row no longer holds what the undo left.
+    """
+    with db.atomic():
+        check(db, [change], REDO)
+        return apply_reapply(db, change)
+
+
+def apply_revert(db: Database, change: Change) -> Change:
+    """The inverse of ``change``, unchecked (callers run :func:`check` first)."""
     if change.action == "insert":
         return delete(db, change.table, change.key)
     if change.action == "update":
@@ -180,23 +323,26 @@ def revert(db: Database, change: Change) -> Change:
             for child, rows in children.items():
                 db[child].insert_all(rows)
     except sqlite3.IntegrityError as e:
-        raise _integrity(e, change.table) from e
+        raise integrity_error(e, change.table) from e
     return Change(change.table, change.key, None, fetch(db, change.table, change.key))
 
 
-def reapply(db: Database, change: Change) -> Change:
-    """Apply ``change`` again (redo after undo)."""
+def apply_reapply(db: Database, change: Change) -> Change:
+    """``change`` made again, unchecked (callers run :func:`check` first)."""
     if change.action == "insert":
         assert change.after is not None
-        with db.atomic():
-            db[change.table].insert(change.after)
+        try:
+            with db.atomic():
+                db[change.table].insert(change.after)
+        except sqlite3.IntegrityError as e:
+            raise integrity_error(e, change.table) from e
         return change
     if change.action == "update":
         assert change.after is not None
         return update(
             db,
             change.table,
-            change.key,
+            _old_key(change),
             {k: v for k, v in change.after.items() if k != "modified_at"},
         )
     cascade = tuple((change.before or {}).get("_children", {}).keys())

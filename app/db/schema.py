@@ -159,6 +159,9 @@ V1 = [
         start_date TEXT NOT NULL, end_date TEXT NOT NULL, reason TEXT,
         approver TEXT, approver_level TEXT CHECK (approver_level IN ('乡镇党委','县委组织部')),
         cancelled_on TEXT,
+        -- what the leave's 请假 days replaced, to restore on 销假 or deletion (JSON object:
+        -- day -> object of kind, source, note, village_code, or null for not recorded)
+        replaced TEXT CHECK (replaced IS NULL OR json_valid(replaced)),
         {SYNC},
         CHECK (end_date >= start_date))""",
     "CREATE INDEX leaves_cadre ON leaves(cadre_no, start_date)",

@@ -23,6 +23,8 @@ DEFAULT_RULES: dict[str, str] = {
     "weekly_min_days": "2",
     "weekly_leave_excuse_weekdays": "3",
     "monthly_min_days": "20",
+    # the longest leave (calendar days) the township Party committee may approve
+    "leave_township_max_days": "3",
     # the cadre assessment (maxima in points, band lines in tenths, absence caps)
     "cadre_rules": json.dumps(
         {
@@ -162,6 +164,13 @@ def _settings(db: Database, on: date) -> dict[str, str]:
     ):
         values[r["key"]] = r["value"]
     return values
+
+
+def leave_township_max_days(db: Database, on: date) -> int:
+    """The longest leave 乡镇党委 may approve, as in force on ``on`` (the leave's first day);
+    longer leave needs 县委组织部."""
+    key = "leave_township_max_days"
+    return int(_settings(db, on).get(key, DEFAULT_RULES[key]))
 
 
 def cadre_rules(db: Database, on: date) -> CadreRules:

@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from app.db.sql import like_pattern
 from app.domain.assessment import GRADES, change
 from app.domain.attendance import PRESENT_KINDS, Role
 
@@ -20,12 +21,6 @@ MEETING_KINDS: tuple[str, ...] = ("周例会", "月汇报", "季小结", "半年
 
 _PART_TIME_ROLES = tuple(r.value for r in Role if r.is_part_time)
 _PRESENT = tuple(sorted(k.value for k in PRESENT_KINDS))
-
-
-def _like(text: str) -> str:
-    """A ``LIKE … ESCAPE '\\'`` pattern matching ``text`` anywhere, literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def _names(prefix: str, values: tuple[str, ...]) -> tuple[str, dict[str, str]]:
@@ -142,7 +137,7 @@ def villages(
         "stationed": Role.STATIONED.value,
         "first": Role.FIRST_SECRETARY.value,
         "text": text,
-        "pattern": _like(text),
+        "pattern": like_pattern(text),
         "grade": grade,
         "cadre": cadre,
         **role_params,
@@ -171,45 +166,6 @@ def assigned_cadres(db: Database, *, today: date) -> list[AssignedCadre]:
         AssignedCadre(r["cadre_no"], r["name"], bool(r["current"]))
         for r in db.query(sql, {"today": today.isoformat()})
     ]
-
-
-# ---- cadres (干部与值班) ------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class MeetingRow:
-    id: int
-    day: str
-    kind: str
-    place: str | None
-    chair: str | None
-    present: int  # attendees marked present
-    open_items: int  # 督办事项 still open
-    items: int  # 督办事项 raised at the meeting
-
-
-def meetings(db: Database, *, kind: str | None = None) -> list[MeetingRow]:
-    """Meetings, newest first, optionally of one kind."""
-    sql = """
-        WITH present AS (
-            SELECT meeting_id, count(*) AS n FROM meeting_attendees WHERE present = 1
-            GROUP BY meeting_id
-        ),
-        items AS (
-            SELECT meeting_id, count(*) AS n, sum(status = 'open') AS open_n FROM action_items
-            GROUP BY meeting_id
-        )
-        SELECT m.id, m.day, m.kind, m.place, m.chair,
-               coalesce(p.n, 0) AS present,
-               coalesce(i.open_n, 0) AS open_items,
-               coalesce(i.n, 0) AS items
-        FROM meetings m
-        LEFT JOIN present p ON p.meeting_id = m.id
-        LEFT JOIN items i ON i.meeting_id = m.id
-        WHERE (:kind IS NULL OR m.kind = :kind)
-        ORDER BY m.day DESC, m.id DESC
-    """
-    return [MeetingRow(**r) for r in db.query(sql, {"kind": kind})]
 
 
 # ---- village assessments (考核) -----------------------------------------------------
@@ -258,11 +214,9 @@ __all__ = [
     "VILLAGE_SORTS",
     "AssignedCadre",
     "AssessmentRow",
-    "MeetingRow",
     "VillageRow",
     "assessment_years",
     "assigned_cadres",
-    "meetings",
     "village_assessments",
     "villages",
 ]

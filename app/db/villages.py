@@ -15,7 +15,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from app.db import records
+from app.db.lookups import village_name as village_name
 from app.db.records import Change
+from app.db.sql import group_sort_key
 from app.db.store import require_identity
 from app.domain.assessment import change, change_label
 from app.domain.errors import DomainError
@@ -40,11 +42,6 @@ MONEY_FIGURES = frozenset({"income_per_capita_fen", "collective_income_fen"})
 def village(db: Database, code: str) -> dict[str, Any] | None:
     """The village's register row (all columns), or None."""
     return records.fetch(db, "villages", {"code": code})
-
-
-def village_name(db: Database, code: str) -> str | None:
-    row = db.execute("SELECT name FROM villages WHERE code = ?", [code]).fetchone()
-    return row[0] if row else None
 
 
 def township_for(db: Database, code: str) -> str:
@@ -286,7 +283,7 @@ def completeness(db: Database, code: str) -> Completeness:
     """
     groups = sorted(
         (GroupFiles(r["group_name"], r["entered"], r["filed"] or 0) for r in db.query(sql, [code])),
-        key=lambda g: (g.group_name is None, _group_order(g.group_name)),
+        key=lambda g: (g.group_name is None, group_sort_key(g.group_name)),
     )
     return Completeness(
         register[0] if register else None,
@@ -294,24 +291,6 @@ def completeness(db: Database, code: str) -> Completeness:
         sum(g.filed for g in groups),
         tuple(groups),
     )
-
-
-_NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
-
-
-def _group_order(name: str | None) -> tuple[int, str]:
-    """一组, 二组 … 十五组 in their natural order, other names after them."""
-    text = (name or "").strip().removeprefix("第").removesuffix("村民小组").removesuffix("组")
-    if text.isdigit():
-        return int(text), ""
-    if text and all(c in _NUMERALS for c in text):
-        if len(text) == 1:
-            return _NUMERALS[text], ""
-        if text[0] == "十":  # 十一 … 十九
-            return 10 + _NUMERALS.get(text[1], 0), ""
-        tens = _NUMERALS[text[0]] * 10  # 二十, 二十三
-        return tens + (_NUMERALS.get(text[2], 0) if len(text) > 2 else 0), ""
-    return 10_000, text
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,5 +315,5 @@ def unvisited_households(db: Database, code: str) -> list[MissingHousehold]:
         MissingHousehold(**{**r, "low_income": bool(r["low_income"])})
         for r in db.query(sql, [code])
     ]
-    rows.sort(key=lambda m: (_group_order(m.group_name), m.group_name or "", m.hh_no))
+    rows.sort(key=lambda m: (m.group_name is None, group_sort_key(m.group_name), m.hh_no))
     return rows

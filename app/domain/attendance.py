@@ -133,6 +133,11 @@ class PeriodResult:
     excused: bool
     note: str
 
+    @property
+    def is_week(self) -> bool:
+        """A week (兼职, Monday–Sunday) rather than a month (驻村)."""
+        return (self.last - self.first).days == 6
+
 
 def count_kinds(days: Mapping[date, Kind], first: date, last: date) -> dict[Kind, int]:
     """How many days of each kind lie in ``[first, last]`` (every kind present, maybe 0)."""
@@ -302,6 +307,11 @@ class Compliance:
     met: int
     ratio: Fraction | None
 
+    @classmethod
+    def of(cls, met: int, judged: int) -> Compliance:
+        """``met`` of ``judged`` periods, with their ratio."""
+        return cls(judged, met, Fraction(met, judged) if judged else None)
+
 
 def compliance(results: Iterable[PeriodResult]) -> Compliance:
     judged = met = 0
@@ -310,7 +320,7 @@ def compliance(results: Iterable[PeriodResult]) -> Compliance:
             judged += 1
             if result.met:
                 met += 1
-    return Compliance(judged, met, Fraction(met, judged) if judged else None)
+    return Compliance.of(met, judged)
 
 
 __all__ = [

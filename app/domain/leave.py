@@ -1,4 +1,9 @@
-"""Leave (请假): its length and who must approve it (乡镇党委 up to 3 days, else 县委组织部)."""
+"""Leave (请假): its length and who must approve it.
+
+乡镇党委 approves a leave of up to ``township_max_days`` calendar days, 县委组织部 a
+longer one. The limit is a setting with an effective date (``leave_township_max_days``,
+read by :func:`app.db.store.leave_township_max_days`); DOMAIN.md's default is 3.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,8 @@ TOWNSHIP = "乡镇党委"
 COUNTY = "县委组织部"
 #: approval levels, lowest first
 APPROVAL_LEVELS: tuple[str, ...] = (TOWNSHIP, COUNTY)
-TOWNSHIP_MAX_DAYS = 3
+#: the default of the setting; the program passes the setting in force
+DEFAULT_TOWNSHIP_MAX_DAYS = 3
 
 
 def leave_days(start: date, end: date) -> int:
@@ -20,15 +26,16 @@ def leave_days(start: date, end: date) -> int:
     return (end - start).days + 1
 
 
-def approval_level(days: int, township_max_days: int = TOWNSHIP_MAX_DAYS) -> str:
-    """Who must approve a leave of ``days`` calendar days: 乡镇党委 up to 3, else 县委组织部."""
+def approval_level(days: int, township_max_days: int = DEFAULT_TOWNSHIP_MAX_DAYS) -> str:
+    """Who must approve a leave of ``days`` calendar days: 乡镇党委 up to
+    ``township_max_days``, else 县委组织部."""
     if days < 1:
         raise DomainError(f"请假天数应至少为 1 天：{days}")
     return TOWNSHIP if days <= township_max_days else COUNTY
 
 
 def approval_problem(
-    days: int, chosen: str, township_max_days: int = TOWNSHIP_MAX_DAYS
+    days: int, chosen: str, township_max_days: int = DEFAULT_TOWNSHIP_MAX_DAYS
 ) -> str | None:
     """Why ``chosen`` may not approve a leave of ``days`` days, or None when it may."""
     if chosen not in APPROVAL_LEVELS:

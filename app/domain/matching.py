@@ -1,4 +1,4 @@
-"""Putting cadres where they are needed (因村制宜、量才选派), and who approves a leave.
+"""Putting cadres where they are needed (因村制宜、量才选派).
 
 The seed's matching table, village situation → the cadre to send:
 
@@ -15,9 +15,7 @@ poor public order)
 (no current post) come first, then the cadres fitting more of the village's needs, then
 the more experienced. Each suggestion carries its reason in words the clerk reads.
 
-Leave approval (DOMAIN.md, default): up to 3 calendar days (counted inclusive) the
-township Party committee (乡镇党委); longer, the county organisation department
-(县委组织部). A higher level may always approve what a lower one could.
+(Who approves a leave is decided in :mod:`app.domain.leave`.)
 """
 
 from __future__ import annotations

@@ -1,11 +1,13 @@
-"""履职情况: how each cadre met the time requirement over a month, quarter or year
-(and, at the end, the printed 民情日记 of the same cadres).
+"""履职情况: how each cadre met the time requirement over a month, quarter or year.
 
-Per cadre posted in the period: the days required (the sum of the judged weeks' or
-months' requirements, from :func:`app.db.compliance.cadre_compliance`), the days present,
-on leave and absent (attendance days in the period), the weeks or months met of those
-judged, unexcused absences found by checks, and the diary entries written. Each cadre
-also carries the judged weeks or months with their notes. Pure data: a JSON-able dict and
+Per cadre on the subsidy sheet of a month of the period (posted, or with attendance: the
+cadres of the duty grid and of the attendance table, so the totals agree): the days
+required (the sum of the judged weeks' or months' requirements, from
+:func:`app.db.compliance.cadre_compliance`), the days present, on leave and absent
+(every attendance day in the period), the weeks or months met of those judged,
+unexcused absences found by checks, and the diary entries written. A cadre without a
+post is listed with role "—" and not judged. Each cadre also carries the judged weeks or
+months with their notes. Pure data: a JSON-able dict and
 a :class:`Table` for xlsx/csv, used by the window and the command line alike.
 """
 
@@ -17,8 +19,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from app.db import diaries, store
-from app.db.compliance import CadreCompliance, cadre_compliance
+from app.db import diaries, lookups, store
+from app.db.compliance import CadreCompliance, cadre_compliance, months_between
+from app.db.subsidy import sheet_cadres
 from app.domain.attendance import PRESENT_KINDS, Kind, PeriodResult
 from app.domain.periods import HalfYear, Month, Period, Quarter, Year
 from app.reports.tabular import Table
@@ -73,7 +76,7 @@ def percent(met: int, judged: int) -> str | None:
 
 
 def unit_of(result: PeriodResult) -> str:
-    return "周" if "-W" in result.label else "月"
+    return "周" if result.is_week else "月"
 
 
 def periods_label(results: Iterable[PeriodResult]) -> str:
@@ -141,27 +144,30 @@ def _cadre(
 def compliance_report(
     db: Database, period: Period, *, as_of: date | None = None
 ) -> tuple[dict, Table]:
-    """Every cadre posted in ``period``, by cadre number; weeks or months that have not
-    ended before ``as_of`` (default: today) are listed but not judged yet."""
+    """Every cadre on the subsidy sheet of a month of ``period`` (posted, or with
+    attendance: :func:`app.db.subsidy.sheet_cadres`), by cadre number; a cadre without a
+    post is not judged. Weeks or months that have not ended before ``as_of`` (default:
+    today) are listed but not judged yet."""
     ident = store.require_identity(db)
     as_of = as_of or date.today()
     first, last = period.first_day, period.last_day
     comp = cadre_compliance(db, first, last, as_of)
     names = store.cadre_names(db)
-    village_names = {r[0]: r[1] for r in db.execute("SELECT code, name FROM villages")}
+    village_names = dict(lookups.village_names(db))
     attendance = store.attendance(db, first, last)
     absences = store.unexcused_absences(db, first, last)
     written = diaries.counts_by_cadre(db, first, last)
+    listed = {no for m in months_between(first, last) for no in sheet_cadres(db, m)}
     cadres = [
         _cadre(
-            comp[no],
+            comp.get(no) or CadreCompliance(no),
             names.get(no, no),
             village_names,
             attendance.get(no, {}),
             absences.get(no, 0),
             written.get(no, 0),
         )
-        for no in sorted(comp)
+        for no in sorted(listed | set(comp))
     ]
     data = {
         "period": str(period),
@@ -187,7 +193,7 @@ def table_row(c: dict[str, Any]) -> list[object]:
     return [
         c["cadre_no"],
         c["name"],
-        c["role"] or "",
+        c["role"] or "—",
         "、".join(c["villages"]),
         c["required_days"],
         c["present_days"],
@@ -236,6 +242,3 @@ def compliance_table(data: dict, cadres: Sequence[dict[str, Any]] | None = None)
         sheet_name=f"履职情况{data['period']}",
         number_columns=NUMBER_COLUMNS,
     )
-
-
-# ---- 民情日记 printed (belongs in app.reports.pdf.diaries once that module exists) ---------

@@ -1,7 +1,8 @@
 """The main window: five tabs over one database, a file menu and a status bar.
 
 It gets its database and the file's path through the constructor; the tabs get the
-database from it. Tabs load when first shown and again after an import.
+database from it. Tabs load when first shown and again after an import, which also
+clears every tab's undo history.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 from sqlite_utils import Database
 
@@ -23,6 +24,7 @@ from app.ui.cadres_tab import CadresTab
 from app.ui.dialogs.import_dialog import ImportDialog
 from app.ui.meetings_tab import MeetingsTab
 from app.ui.subsidy_tab import SubsidyTab
+from app.ui.undo import TabUndo
 from app.ui.villages_tab import VillagesTab
 from app.ui.widgets.elided_label import ElidedLabel
 
@@ -119,9 +121,22 @@ class MainWindow(QMainWindow):
     def open_import_dialog(self) -> ImportDialog:
         dialog = ImportDialog(self._db, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.imported.connect(lambda _result: self.refresh_all())
+        dialog.imported.connect(lambda _result: self._after_import())
         dialog.open()
         return dialog
+
+    def _after_import(self) -> None:
+        """An import is not undone edit by edit, and older commands would refer to rows it
+        may have changed: every tab's undo history ends here. Then the tabs reload."""
+        for stack in self.undo_stacks():
+            stack.clear()
+        self.refresh_all()
+
+    def undo_stacks(self) -> list[QUndoStack]:
+        """The undo stack of every tab that has one (its ``undo``, a :class:`TabUndo`)."""
+        tabs = [self.tabs.widget(i) for i in range(self.tabs.count())]
+        undos = [getattr(tab, "undo", None) for tab in tabs]
+        return [u.stack for u in undos if isinstance(u, TabUndo)]
 
     # -- refreshing --------------------------------------------------------------------
     def refresh_all(self) -> None:

@@ -1,116 +1,110 @@
-"""周例会: the meetings of the management cycle, newest first, filtered by kind."""
+"""周例会: the meetings of the management cycle and what follows from them — 会议记录,
+督办事项, 办实事 and 例会统计 — one page each (app/ui/meetings/), sharing one undo stack
+(Ctrl+Z in the tab).
+
+Pages are built when first shown, so opening the window stays quick.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QVBoxLayout,
-    QWidget,
-)
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 from sqlite_utils import Database
 
-from app.db import views
-from app.db.views import MEETING_KINDS, MeetingRow
-from app.ui.models.table_model import RowTableModel
-from app.ui.widgets.tables import read_only_table
+from app.ui.undo import TabUndo
 
 
-class MeetingTableModel(RowTableModel):
-    COL_DAY = 0
-    COL_KIND = 1
-    COL_PLACE = 2
-    COL_CHAIR = 3
-    COL_PRESENT = 4
-    COL_ITEMS = 5
+def _meetings(db, undo, clock):
+    from app.ui.meetings.meetings import MeetingsPage
 
-    RIGHT_ALIGNED = frozenset({COL_PRESENT})
-    CENTRED = frozenset({COL_ITEMS})
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.set_headers(
-            [
-                self.tr("日期"),
-                self.tr("类别"),
-                self.tr("地点"),
-                self.tr("主持人"),
-                self.tr("出席人数"),
-                self.tr("督办事项（未办结/全部）"),
-            ]
-        )
-
-    def value(self, row: MeetingRow, column: int):
-        if column == self.COL_DAY:
-            return row.day
-        if column == self.COL_KIND:
-            return row.kind
-        if column == self.COL_PLACE:
-            return row.place
-        if column == self.COL_CHAIR:
-            return row.chair
-        if column == self.COL_PRESENT:
-            return row.present
-        if column == self.COL_ITEMS:
-            return row.open_items
-        raise IndexError(column)
-
-    def display(self, row: MeetingRow, column: int) -> str:
-        if column == self.COL_ITEMS:
-            return f"{row.open_items}/{row.items}" if row.items else "—"
-        return super().display(row, column)
+    return MeetingsPage(db, undo, clock=clock)
 
 
-MT = MeetingTableModel
+def _actions(db, undo, clock):
+    from app.ui.meetings.actions import ActionsPage
+
+    return ActionsPage(db, undo, clock=clock)
+
+
+def _ledger(db, undo, clock):
+    from app.ui.meetings.ledger import PracticalMattersPage
+
+    return PracticalMattersPage(db, undo, clock=clock)
+
+
+def _cycle(db, undo, clock):
+    from app.ui.meetings.cycle import MeetingCyclePage
+
+    return MeetingCyclePage(db, undo, clock=clock)
+
+
+# (attribute, label, factory) in the order of the inner tab bar
+PAGES = (
+    ("meetings", "会议记录", _meetings),
+    ("actions", "督办事项", _actions),
+    ("ledger", "办实事", _ledger),
+    ("cycle", "例会统计", _cycle),
+)
 
 
 class MeetingsTab(QWidget):
-    def __init__(self, db: Database, parent=None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        parent: QWidget | None = None,
+        *,
+        clock: Callable[[], date] = date.today,
+    ) -> None:
         super().__init__(parent)
-        self._db = db
-
-        self.kind_combo = QComboBox()
-        self.kind_combo.addItem(self.tr("全部"), None)
-        for kind in MEETING_KINDS:
-            self.kind_combo.addItem(self.tr(kind), kind)
-        self.count_label = QLabel()
-        top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("类别：")))
-        top.addWidget(self.kind_combo)
-        top.addStretch(1)
-        top.addWidget(self.count_label)
-
-        self.model = MeetingTableModel(self)
-        self.table = read_only_table(
-            self.model,
-            {
-                MT.COL_DAY: 100,
-                MT.COL_KIND: 90,
-                MT.COL_CHAIR: 90,
-                MT.COL_PRESENT: 80,
-                MT.COL_ITEMS: 170,
-            },
-            stretch=MT.COL_PLACE,
-        )
-
-        self.empty_label = QLabel()
-        self.empty_label.setVisible(False)
-
+        self._db, self._clock = db, clock
+        self.undo = TabUndo(self, db, self._refresh_current)
+        self.pages = QTabWidget(self)
+        self.pages.setDocumentMode(True)
+        self._built: dict[str, QWidget] = {}
+        for attr, label, _factory in PAGES:
+            holder = QWidget()
+            QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
+            holder.setObjectName(attr)
+            self.pages.addTab(holder, self.tr(label))
+        self.pages.currentChanged.connect(self._ensure_built)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.empty_label)
-        layout.addWidget(self.table)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pages)
 
-        self.kind_combo.currentIndexChanged.connect(self.refresh)
+    def page(self, attr: str) -> QWidget:
+        """The page named ``attr`` (built on first use)."""
+        if attr not in self._built:
+            index = next(i for i, (a, _l, _f) in enumerate(PAGES) if a == attr)
+            page = PAGES[index][2](self._db, self.undo, self._clock)
+            self.pages.widget(index).layout().addWidget(page)
+            page.refresh()
+            self._built[attr] = page
+        return self._built[attr]
+
+    def __getattr__(self, name: str):
+        if name in {a for a, _l, _f in PAGES}:
+            return self.page(name)
+        raise AttributeError(name)
+
+    def show_page(self, attr: str) -> QWidget:
+        page = self.page(attr)
+        self.pages.setCurrentIndex(next(i for i, (a, _l, _f) in enumerate(PAGES) if a == attr))
+        return page
+
+    def _ensure_built(self, index: int) -> None:
+        self.page(PAGES[index][0])
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._ensure_built(self.pages.currentIndex())
+
+    def _refresh_current(self) -> None:
+        current = PAGES[self.pages.currentIndex()][0]
+        if current in self._built:
+            self._built[current].refresh()
 
     def refresh(self) -> None:
-        kind = self.kind_combo.currentData()
-        rows = views.meetings(self._db, kind=kind)
-        self.model.set_rows(rows)
-        self.count_label.setText(self.tr("共 %n 次会议", "", len(rows)))
-        if kind is None:
-            self.empty_label.setText(self.tr("还没有会议记录。"))
-        else:
-            self.empty_label.setText(self.tr("没有“%1”记录。").replace("%1", kind))
-        self.empty_label.setVisible(not rows)
+        for page in self._built.values():
+            page.refresh()

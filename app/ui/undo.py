@@ -3,12 +3,17 @@
 An edit is made first (so its errors reach the form), then pushed as an
 :class:`EditCommand`, whose first ``redo`` does nothing. Undo applies the inverse edit;
 both are ordinary recorded edits, so the change log tells the whole story.
+
+An undo or redo that would overwrite a later change is refused by ``app.db.records``
+(nothing written): the command says why, marks itself obsolete, and the stack drops it,
+so the commands below it stay undoable and nothing refers to a state that is gone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
 from sqlite_utils import Database
@@ -35,20 +40,30 @@ class EditCommand(QUndoCommand):
     def redo(self) -> None:
         if self._done:  # the edit was made before the command was pushed
             return
-        self._apply(lambda: records.reapply(self._db, self._change))
-        self._done = True
+        if self._apply(
+            lambda: records.reapply(self._db, self._change),
+            QCoreApplication.translate("EditCommand", "无法重做"),
+        ):
+            self._done = True
 
     def undo(self) -> None:
-        self._apply(lambda: records.revert(self._db, self._change))
-        self._done = False
+        if self._apply(
+            lambda: records.revert(self._db, self._change),
+            QCoreApplication.translate("EditCommand", "无法撤销"),
+        ):
+            self._done = False
 
-    def _apply(self, action: Callable[[], Change]) -> None:
+    def _apply(self, action: Callable[[], Change], title: str) -> bool:
+        """Run the undo or redo; refused, show why and let the stack drop this command."""
         try:
             action()
+            return True
         except DomainError as e:
-            self.setObsolete(True)
-            QMessageBox.warning(self._widget, "无法撤销", str(e))
-        self._refresh()
+            self.setObsolete(True)  # QUndoStack deletes it after this undo()/redo()
+            QMessageBox.warning(self._widget, title, str(e))
+            return False
+        finally:
+            self._refresh()
 
 
 class TabUndo:

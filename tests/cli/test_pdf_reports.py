@@ -203,7 +203,6 @@ def test_font_env_var_pointing_nowhere_is_an_error(demo, tmp_path, monkeypatch, 
         ["village-assessment", "--year", "2026"],
         ["cadre-assessment", "--year", "2026"],
         ["quarterly", "--quarter", "2026Q3"],
-        ["meeting", "--id", "1"],
     ],
 )
 def test_other_kinds_pdf_not_available_yet(demo, tmp_path, args, capsys):

@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 
 from app.db import households as H
-from app.db import records
+from app.db import records, sql
+from app.db import villages as V
 from app.db.connection import memory_database
 from app.db.households import HouseholdFilter as F
 from app.demo import build_demo
@@ -16,6 +17,8 @@ ODD = [  # households with awkward groups and names, to test what the demo never
     {"hh_no": "X002", "group_name": "3组", "head_name": "100%张", "members": None},
     {"hh_no": "x003", "group_name": "第十二组", "head_name": "Ann", "phone": None},
     {"hh_no": "X004", "group_name": "A组", "head_name": "王二", "low_income": 1},
+    {"hh_no": "X005", "group_name": "三十一组", "head_name": "王三", "low_income": 0},
+    {"hh_no": "X006", "group_name": "第三十组", "head_name": "王四", "low_income": 0},
 ]
 
 
@@ -87,7 +90,7 @@ def by_hand(db, flt: F, sort: str, descending: bool) -> list[str]:
     def key(r):  # SQLite: NULL before everything
         if sort == "group_name":
             g = r["group_name"]
-            return (0,) if g is None else (1, H.group_number(g), g)
+            return (0,) if g is None else (1, sql.group_number(g), g)
         value = r[sort]
         return (0,) if value is None else (1, value)
 
@@ -177,15 +180,18 @@ def test_number_matches_from_its_start_and_full_width_digits(demo):
 
 
 def test_groups_in_natural_order_and_chinese_numbers():
-    assert [H.chinese_number(n) for n in (1, 10, 11, 20, 23)] == [
+    assert [sql.chinese_number(n) for n in (1, 10, 11, 20, 23, 31, 99)] == [
         "一",
         "十",
         "十一",
         "二十",
         "二十三",
+        "三十一",
+        "九十九",
     ]
-    names = ["第十组", "第二组", "第十一组", "第一组", "3组", "第12村民小组", None]
-    assert sorted(names, key=H.group_sort_key) == [
+    names = ["第十组", "东队", "第二组", "第十一组", "第一组", "3组", "第12村民小组", None]
+    names += ["三十一组", "第三十组"]
+    assert sorted(names, key=sql.group_sort_key) == [
         None,
         "第一组",
         "第二组",
@@ -193,14 +199,33 @@ def test_groups_in_natural_order_and_chinese_numbers():
         "第十组",
         "第十一组",
         "第12村民小组",
+        "第三十组",
+        "三十一组",
+        "东队",  # no number: after the numbered groups
     ]
 
 
-def test_groups_of_a_village(demo):
-    groups = H.groups(demo, "612701101201")
-    assert groups[:3] == ["A组", "第一组", "第二组"]  # A组 has no number
-    assert "3组" in groups and "第十二组" in groups
-    assert groups == sorted(groups, key=H.group_sort_key)
+def test_one_group_order_for_the_household_list_and_the_village_file(township_db):
+    """三十一组 is the 31st group in SQL (the list's sort), in Python and in the village's
+    file (which once read it as 31 while the list put it first, as no number)."""
+    db = township_db
+    names = ["三十一组", "第三十组", "第二组", "东队", "十五组"]
+    for i, name in enumerate(names):
+        H.add_household(
+            db,
+            {
+                "hh_no": f"H{i}",
+                "village_code": "610526100201",
+                "head_name": "甲",
+                "group_name": name,
+            },
+        )
+    natural = ["第二组", "十五组", "第三十组", "三十一组", "东队"]
+    assert [sql.group_number(n) for n in natural[:4]] == [2, 15, 30, 31]
+    assert [r["group_name"] for r in H.rows(db, F(), sort="group_name")] == natural
+    assert H.groups(db, "610526100201") == natural
+    assert [g.group_name for g in V.completeness(db, "610526100201").groups] == natural
+    assert [m.group_name for m in V.unvisited_households(db, "610526100201")] == natural
 
 
 def test_a_new_group_is_found_at_once(township_db):
@@ -292,3 +317,26 @@ def test_indexes_are_made_once_and_used(demo):
         )
     )
     assert "households_group_order" in plan  # the natural group order is not computed per row
+
+
+def test_one_like_pattern_one_village_name_one_pair_of_choice_lists(township_db):
+    from app.db import cadres, diaries, lookups
+
+    db = township_db
+    assert sql.like_pattern("100%_\\") == "%100\\%\\_\\\\%"
+    assert sql.like_pattern("x_", prefix=True) == "x\\_%"
+    for name in ("王_五", "王x五", "100%张", "100张"):
+        H.add_household(
+            db, {"hh_no": f"N{len(name)}{name}", "village_code": "610526100201", "head_name": name}
+        )
+    assert [r["head_name"] for r in H.rows(db, F(text="王_五"))] == ["王_五"]
+    assert [r["head_name"] for r in H.rows(db, F(text="100%"))] == ["100%张"]
+    assert [r.name for r in cadres.roster(db, today=TODAY, text="_")] == []
+
+    assert H.village_name is V.village_name is lookups.village_name
+    assert H.village_name(db, "610526100201") == "东坡村" and H.village_name(db, "x") is None
+    assert cadres.cadre_choices is lookups.cadre_choices
+    assert cadres.village_choices is lookups.village_choices
+    db.execute("UPDATE cadres SET retired_on = '2026-03-01' WHERE cadre_no = 'GB001'")
+    assert H.cadres(db) == diaries.cadres(db) == [("GB002", "李秀英"), ("GB001", "王建国")]
+    assert H.villages(db) == diaries.villages(db) == [("610526100201", "东坡村")]

@@ -111,3 +111,40 @@ def test_percent_is_rounded_half_up():
     assert percent(1, 6) == "16.7%"
     assert percent(1, 16) == "6.3%"  # 6.25 → 6.3
     assert percent(0, 0) is None
+
+
+def test_the_same_cadres_and_days_as_the_duty_grid_and_the_attendance_table():
+    """A cadre with attendance but no post (GB099) is on the month's sheet, grid and
+    attendance table: 履职情况 lists him too (role —, 不考核), so every total agrees."""
+    from app.db.attendance_edit import month_grid
+    from app.db.connection import memory_database
+    from app.db.store import require_identity
+    from app.demo_setup import make_demo
+    from app.reports.attendance import attendance_report
+
+    today, october = date(2026, 11, 28), Month(2026, 10)
+    db = memory_database()
+    make_demo(db, scale="township", seed=1, today=today)
+    db["cadres"].insert(
+        {"cadre_no": "GB099", "township_code": require_identity(db).township_code, "name": "临时"}
+    )
+    village = db.execute("SELECT code FROM villages ORDER BY code LIMIT 1").fetchone()[0]
+    days = [f"2026-10-{n:02d}" for n in (5, 6, 7, 8, 9)]
+    db["attendance"].insert_all(
+        {"cadre_no": "GB099", "day": d, "kind": "在村", "village_code": village} for d in days
+    )
+
+    grid = {r.cadre_no: r.present for r in month_grid(db, october, as_of=today).rows}
+    data, table = compliance_report(db, october, as_of=today)
+    report = {c["cadre_no"]: c["present_days"] for c in data["cadres"]}
+    sheet = {
+        c["cadre_no"]: c["present_days"] for c in attendance_report(db, october, today)[0]["cadres"]
+    }
+    assert grid["GB099"] == 5
+    assert report == grid == sheet
+    assert len(grid) > 10
+    extra = by_cadre(data)["GB099"]
+    assert (extra["role"], extra["periods_label"], extra["compliant"]) == (None, "不考核", None)
+    row = next(r for r in table.rows if r[0] == "GB099")
+    assert row[2] == "—" and row[5] == 5 and row[7] == "—"
+    assert table.footer[0][5] == sum(grid.values())

@@ -206,3 +206,37 @@ def test_export_holds_the_same_figures_in_the_order_shown(page, tmp_path):
     assert lines[1] == ["GB001", "王建国", "兼职书记", "东坡村", 8, 8, "3/4周", "75.0%", 1, 0, 0, 2]
     assert lines[2][0] == "GB003" and lines[2][6:8] == ["4/4周", "100.0%"]
     assert ws["A6"].value == "合计" and ws["H6"].value == "未全部达标 2 人"
+
+
+def test_the_required_days_tooltip_says_the_rules_in_force(page, db):
+    """From March 2026 the township asks 3 days a week and 22 a month: the 应在村 header
+    says so for March, the old rules for February, and both for the quarter."""
+    db["rule_settings"].insert_all(
+        [
+            {"key": "weekly_min_days", "effective_from": "2026-03-01", "value": "3"},
+            {"key": "monthly_min_days", "effective_from": "2026-03-01", "value": "22"},
+        ]
+    )
+
+    def tip():
+        return page.model.headerData(
+            C.COL_REQUIRED, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole
+        )
+
+    page.set_period(Month(2026, 2))
+    assert "兼职每周 2 天" in tip() and "驻村每月 20 天" in tip()
+    page.set_period(Month(2026, 3))
+    assert "兼职每周 3 天" in tip() and "驻村每月 22 天" in tip()
+    page.set_period(Quarter(2026, 1))
+    assert "兼职每周 2/3 天" in tip() and "驻村每月 20/22 天" in tip()
+
+
+def test_a_cadre_with_attendance_and_no_post_is_listed_not_judged(page, db):
+    """As on the duty grid and the attendance table of the month."""
+    db["cadres"].insert({"cadre_no": "GB009", "township_code": "610526100", "name": "孙临时"})
+    fill(db, "GB009", "在村", "2026-02-03", "2026-02-04")
+    page.set_period(Month(2026, 2))
+    row = rows(page)["GB009"]
+    assert row[C.COL_ROLE] == "—" and row[C.COL_PRESENT] == "2"
+    assert row[C.COL_PERIODS] == "不考核" and row[C.COL_RATIO] == "—"
+    assert page.model.row_at(3)["compliant"] is None

@@ -285,3 +285,35 @@ def test_print_two_entries_to_pdf(tab, db, qtbot, tmp_path):
         ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "这一篇不打印" in text and "筛选出的日记共 3 篇" in text
+
+
+def test_a_ten_thousand_character_entry_prints(tab, db, qtbot, tmp_path):
+    add(db, "2026-05-04", situation="村里道路年久失修，雨天泥泞难行。" * 600 + "（完）")
+    page = tab.page
+    page.refresh()
+    out = page.print_pdf(tmp_path / "long.pdf", selected_only=False)
+    assert out == tmp_path / "long.pdf"
+    text = subprocess.run(
+        ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "（完）" in text and text.count("\f") > 3
+
+
+def test_a_layout_error_is_told_to_the_clerk(tab, db, qtbot, tmp_path, monkeypatch):
+    from reportlab.platypus.doctemplate import LayoutError
+
+    import app.ui.cadres.diaries as page_module
+
+    def too_large(_data, _path):
+        raise LayoutError("Flowable <Table@0x7f 9 rows x 2 cols> too large on page 1")
+
+    shown = []
+    monkeypatch.setattr(page_module, "build_diaries_pdf", too_large)
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, *args: shown.append(args))
+    add(db, "2026-05-04")
+    page = tab.page
+    page.refresh()
+    assert page.print_pdf(tmp_path / "x.pdf", selected_only=False) is None
+    ((title, message),) = shown
+    assert title == "打印失败" and "A4" in message and "Flowable" not in message
+    assert not (tmp_path / "x.pdf").exists()

@@ -439,3 +439,66 @@ def test_undo_is_refused_when_the_cell_was_changed_elsewhere(tab, page, db, qtbo
     assert stored(db) == {"2026-04-06": "缺勤"}
     assert "别处" in warnings[0]
     assert page.model.index(SECRETARY, page.model.column_of(d(6))).data() == "×"
+
+
+# ---- printing the month's attendance table -------------------------------------------------
+
+
+def test_print_the_month_shown_as_the_attendance_table(page, db, qtbot, tmp_path, monkeypatch):
+    import subprocess
+
+    import app.ui.cadres.duty as duty
+
+    click(qtbot, page, SECRETARY, d(6))
+    typed(qtbot, page, "11")
+    chosen = tmp_path / "考勤表.pdf"
+    asked = []
+
+    def ask(_parent, title, name, _kind):
+        asked.append((title, name))
+        return chosen
+
+    monkeypatch.setattr(duty, "ask_save_path", ask)  # the file dialog, answered
+    assert page.print_button.text() == "打印考勤表…"
+    qtbot.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
+    assert asked == [("打印考勤表", "考勤表-2026-04.pdf")]
+    assert chosen.exists() and "已把 2026年4月 考勤表打印到" in page.printed_label.text()
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(chosen), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "东坡镇 2026年4月驻村干部考勤表" in text
+    assert "王建国" in text and "李秀英" in text
+
+    out = page.print_attendance(tmp_path / "again.pdf")  # as a test or a script calls it
+    assert out == tmp_path / "again.pdf" and out.exists()
+
+
+def test_a_missing_font_or_a_refusal_is_a_message(page, tmp_path, monkeypatch):
+    import app.ui.cadres.duty as duty
+    from app.domain.errors import DomainError
+    from app.reports.pdf.fonts import FontMissing
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, *args: shown.append(args))
+    for error in (FontMissing(), DomainError("数据库尚未初始化")):
+
+        def fail(_data, _path, error=error):
+            raise error
+
+        monkeypatch.setattr(duty, "build_attendance_pdf", fail)
+        assert page.print_attendance(tmp_path / "x.pdf") is None
+    assert [title for title, _message in shown] == ["缺少中文字体", "打印失败"]
+    assert "中文 TrueType 字体" in shown[0][1] and shown[1][1] == "数据库尚未初始化"
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_weeks_and_months_are_told_apart_by_the_rules_not_the_window(page):
+    """The grid asks :attr:`PeriodResult.is_week`; a week's line names its days."""
+    from app.ui.cadres.duty_model import period_line
+
+    weekly = page.model.row_at(SECRETARY).periods
+    monthly = page.model.row_at(STATIONED).periods
+    assert weekly and all(p.is_week for p in weekly)
+    assert monthly and not any(p.is_week for p in monthly)
+    assert period_line(weekly[0]).startswith("2026-W14（3/30–4/5）")
+    assert period_line(monthly[0]) == "2026-04 未达标：在村0天，应至少20天"  # no days named

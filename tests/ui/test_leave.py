@@ -105,7 +105,7 @@ def test_cancel_early_removes_the_later_leave_days(page, qtbot, db):
     assert days(db) == {"2026-04-10": "在村", "2026-05-11": "请假", "2026-05-12": "请假"}
     assert page.model.index(0, 6).data() == "已销假（05-12）"
     assert page.model.index(0, 2).data() == "2"
-    assert "3 天请假记录改为未记录" in page.message.text()
+    assert page.message.text() == "李秀兰 已销假：考勤中 05-13、05-14、05-15 改为未记录。"
     page.table.setFocus()
     ctrl(qtbot, page.table)
     assert list(days(db).values()).count("请假") == 5

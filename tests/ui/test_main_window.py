@@ -86,3 +86,34 @@ def test_uninitialised_database_still_opens(qtbot, db_path):
     qtbot.addWidget(w)
     assert "尚未初始化" in w.windowTitle()
     assert QApplication.instance() is not None
+
+
+def test_an_import_clears_every_undo_history(window, db, tmp_path, qtbot):
+    from PySide6.QtCore import Qt
+
+    from app.db import records
+    from tests.ui.test_import_dialog import HEADER
+
+    stacks = window.undo_stacks()
+    assert window.villages_tab.undo.stack in stacks and window.cadres_tab.undo.stack in stacks
+    # an edit in each tab, undoable
+    edit = records.update(db, "villages", {"code": "610526100202"}, {"households": 300})
+    window.villages_tab.undo.push(edit, "修改西沟村")
+    cadre = records.update(db, "cadres", {"cadre_no": "GB002"}, {"phone": "13800000000"})
+    window.cadres_tab.undo.push(cadre, "修改李秀兰")
+    assert window.villages_tab.undo.stack.canUndo() and window.cadres_tab.undo.stack.canUndo()
+    # the register sheet sets 西沟村's 户数 again: undoing the edit above would undo it
+    sheet = tmp_path / "村情登记.csv"
+    sheet.write_text(
+        HEADER + "610526100202,西沟村,4,290,1024,990,21,苹果种植,四类,\n", encoding="utf-8"
+    )
+    dialog = window.open_import_dialog()
+    qtbot.addWidget(dialog)
+    dialog.set_kind("villages")
+    dialog.set_path(sheet)
+    qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert db["villages"].get("610526100202")["households"] == 290
+    assert [s.count() for s in window.undo_stacks()] == [0] * len(window.undo_stacks())
+    window.villages_tab.undo.stack.undo()  # nothing left to undo: the import stands
+    assert db["villages"].get("610526100202")["households"] == 290

@@ -103,3 +103,55 @@ def test_ctrl_shift_z_redoes_in_the_tab(qtbot, township_db):
     # QTest leaves the application's modifier state at Ctrl: release it for later tests
     qtbot.keyRelease(edit, Qt.Key.Key_Shift)
     qtbot.keyRelease(edit, Qt.Key.Key_Control)
+
+
+def test_undo_refused_after_a_later_edit_says_why_and_drops_the_command(
+    qtbot, township_db, monkeypatch
+):
+    from PySide6.QtWidgets import QMessageBox
+
+    db = township_db
+    tab = QWidget()
+    qtbot.addWidget(tab)
+    undo = TabUndo(tab, db, lambda: None)
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warned.append((a[1], a[2])))
+    first = records.insert(
+        db,
+        "households",
+        {"hh_no": "H1", "village_code": "610526100201", "head_name": "赵四"},
+        ("hh_no",),
+    )
+    undo.push(first, "新增农户")
+    second = records.update(db, "households", first.key, {"members": 3})
+    undo.push(second, "修改农户")
+    # the same row edited again without the stack (e.g. from another window or an import)
+    db.execute("UPDATE households SET members = 4 WHERE hh_no = 'H1'")
+    undo.stack.undo()
+    assert warned and warned[0][0] == "无法撤销" and "人口 由“3”改为“4”" in warned[0][1]
+    assert records.fetch(db, "households", first.key)["members"] == 4  # not overwritten
+    assert undo.stack.count() == 1 and undo.stack.index() == 1  # the refused command is gone
+    assert undo.stack.undoText() == "新增农户"
+    undo.stack.undo()  # the insert: its row holds other figures now, refused as well
+    assert len(warned) == 2 and undo.stack.count() == 0
+    assert records.fetch(db, "households", first.key) is not None
+
+
+def test_redo_refused_after_a_later_edit_drops_the_command(qtbot, township_db, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    db = township_db
+    tab = QWidget()
+    qtbot.addWidget(tab)
+    undo = TabUndo(tab, db, lambda: None)
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warned.append((a[1], a[2])))
+    values = {"hh_no": "H1", "village_code": "610526100201", "head_name": "赵四"}
+    undo.push(records.insert(db, "households", values, ("hh_no",)), "新增农户")
+    undo.stack.undo()
+    assert records.fetch(db, "households", {"hh_no": "H1"}) is None and not warned
+    records.insert(db, "households", {**values, "head_name": "钱七"}, ("hh_no",))
+    undo.stack.redo()
+    assert warned and warned[0][0] == "无法重做" and "不能重做" in warned[0][1]
+    assert records.fetch(db, "households", {"hh_no": "H1"})["head_name"] == "钱七"
+    assert undo.stack.count() == 0 and not undo.stack.canRedo()

@@ -6,7 +6,7 @@ from app.domain.errors import DomainError
 from app.domain.periods import Month
 from app.ui.assessment_tab import AssessmentTableModel as A
 from app.ui.cadres.roster import RosterModel as C
-from app.ui.meetings_tab import MeetingTableModel as MT
+from app.ui.meetings.meetings import MeetingListModel as MT
 from app.ui.subsidy_tab import SubsidyTab
 from app.ui.subsidy_tab import SubsidyTableModel as S
 
@@ -105,18 +105,29 @@ def test_meetings_list_and_kind_filter(window, db):
     )
     window.tabs.setCurrentWidget(window.meetings_tab)
     tab = window.meetings_tab
-    assert rows(tab.model, MT.COL_DAY) == ["2026-05-11", "2026-04-30"]  # newest first
-    assert rows(tab.model, MT.COL_PRESENT) == ["1", "2"]
-    assert rows(tab.model, MT.COL_ITEMS) == ["1/2", "—"]
-    tab.kind_combo.setCurrentIndex(tab.kind_combo.findData("月汇报"))
-    assert rows(tab.model, MT.COL_KIND) == ["月汇报"]
-    assert tab.count_label.text() == "共 1 次会议"
+    assert [tab.pages.tabText(i) for i in range(tab.pages.count())] == [
+        "会议记录",
+        "督办事项",
+        "办实事",
+        "例会统计",
+    ]
+    page = tab.meetings
+    assert rows(page.model, MT.COL_DAY) == ["2026-05-11", "2026-04-30"]  # newest first
+    assert rows(page.model, MT.COL_PRESENT) == ["1/2", "2/2"]
+    assert rows(page.model, MT.COL_ITEMS) == ["1/2", "—"]
+    page.kind_combo.setCurrentIndex(page.kind_combo.findData("月汇报"))
+    assert rows(page.model, MT.COL_KIND) == ["月汇报"]
+    assert page.count_label.text() == "共 1 次会议"
+    actions = tab.show_page("actions")
+    assert [r.task for r in actions.rows()] == ["西沟村道路硬化"]  # the open one
 
 
 def test_meetings_empty(window):
     window.tabs.setCurrentWidget(window.meetings_tab)
-    assert window.meetings_tab.model.rowCount() == 0
-    assert window.meetings_tab.empty_label.isVisibleTo(window.meetings_tab)
+    page = window.meetings_tab.meetings
+    assert page.model.rowCount() == 0
+    assert page.empty_label.isVisibleTo(page)
+    assert "新建周例会" in page.empty_label.text()
 
 
 # ---- 补助发放 --------------------------------------------------------------------------

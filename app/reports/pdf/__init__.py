@@ -22,4 +22,8 @@ def pdf_builder(kind: str) -> Callable[[dict, Path], Path] | None:
         from app.reports.pdf.subsidy import build_subsidy_pdf
 
         return build_subsidy_pdf
+    if kind == "meeting":
+        from app.reports.pdf.meeting import build_meeting_pdf
+
+        return build_meeting_pdf
     return None

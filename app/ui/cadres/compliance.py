@@ -11,13 +11,13 @@ The period picker and the file helpers are in :mod:`app.ui.widgets.common`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QDialog,
@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
+from app.db.compliance import requirements_in
+from app.domain.attendance import Compliance, Requirements
 from app.domain.errors import DomainError
 from app.domain.periods import Month
 from app.reports.compliance import compliance_report, compliance_table, period_title, table_row
@@ -45,7 +47,26 @@ SHORT_TEXT = QBrush(QColor("#8e1111"))
 
 
 def _ratio(row: dict[str, Any]) -> Fraction | None:
-    return Fraction(row["met"], row["judged"]) if row["judged"] else None
+    return Compliance.of(row["met"], row["judged"]).ratio
+
+
+def required_tip(requirements: Sequence[Requirements]) -> str:
+    """The 应在村 header's tooltip, with the requirements in force in the period."""
+    if not requirements:
+        return _tr("考核的各周（兼职）或各月（驻村，请假相应减少）要求之和")
+
+    def days(values: Iterable[int]) -> str:
+        return "/".join(str(n) for n in dict.fromkeys(values))
+
+    return (
+        _tr("考核的各周（兼职每周 %1 天）或各月（驻村每月 %2 天，请假相应减少）要求之和")
+        .replace("%1", days(r.weekly_min_days for r in requirements))
+        .replace("%2", days(r.monthly_min_days for r in requirements))
+    )
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ComplianceTableModel", text)
 
 
 class ComplianceTableModel(RowTableModel):
@@ -64,6 +85,7 @@ class ComplianceTableModel(RowTableModel):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        self.header_tips = dict(HEADER_TIPS) | {self.COL_REQUIRED: required_tip(())}
         self.set_headers(
             [self.tr("干部编号"), self.tr("姓名"), self.tr("岗位"), self.tr("村")]
             + [self.tr("应在村"), self.tr("实际在村"), self.tr("达标/考核"), self.tr("达标率")]
@@ -103,15 +125,19 @@ class ComplianceTableModel(RowTableModel):
             return self.display(row, column) or None
         return None
 
+    def set_requirements(self, requirements: Sequence[Requirements]) -> None:
+        """The requirements in force in the period shown (for the 应在村 tooltip)."""
+        self.header_tips[self.COL_REQUIRED] = required_tip(requirements)
+
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
-            return HEADER_TIPS.get(section)
+            return self.header_tips.get(section)
         return super().headerData(section, orientation, role)
 
 
 M = ComplianceTableModel
+#: the header tooltips; 应在村's says the requirements in force (:func:`required_tip`)
 HEADER_TIPS = {
-    M.COL_REQUIRED: "考核的各周（兼职每周 2 天）或各月（驻村每月 20 天，请假相应减少）要求之和",
     M.COL_PRESENT: "本期内在村与会议培训的天数",
     M.COL_PERIODS: "达标的周（兼职）或月（驻村）数 / 考核的周或月数",
     M.COL_UNEXCUSED: "查岗结果为“不在岗”的次数",
@@ -278,6 +304,7 @@ class CompliancePage(QWidget):
             self.empty_label.setText(str(e))
             self.empty_label.show()
             return
+        self.model.set_requirements(requirements_in(self._db, period.first_day, period.last_day))
         self._show_rows()
         summary = self.data["summary"]
         self.summary_label.setText(

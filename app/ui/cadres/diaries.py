@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from reportlab.platypus.doctemplate import LayoutError
 from sqlite_utils import Database
 
 from app.db import diaries as ddb
@@ -547,6 +548,16 @@ class DiariesPage(QWidget):
             written = build_diaries_pdf(data, Path(path))
         except (DomainError, OSError) as e:
             QMessageBox.warning(self, self.tr("打印失败"), str(e))
+            return None
+        except LayoutError:  # reportlab could not place something on an A4 page
+            QMessageBox.warning(
+                self,
+                self.tr("打印失败"),
+                self.tr(
+                    "有日记的内容无法排进 A4 页面，PDF 没有写出。"
+                    "请把过长的内容分成几篇日记，或缩短后再打印。"
+                ),
+            )
             return None
         finally:
             self.unsetCursor()

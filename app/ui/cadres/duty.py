@@ -6,13 +6,15 @@ cells selected one key fills them all. Ctrl+C / Ctrl+V copy a block of cells (a 
 say) and paste it elsewhere. Every action is one :func:`app.db.attendance_edit.set_cells`
 transaction and one undo command, so Ctrl+Z takes back a whole fill or paste. The
 summary columns show :func:`app.db.attendance_edit.month_grid`'s results, re-read after
-every edit.
+every edit. 打印考勤表 writes the month's attendance table (the command line's
+``report attendance``) to an A4 PDF.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QDate, QItemSelection, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QUndoCommand
@@ -24,11 +26,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QMessageBox,
+    QPushButton,
     QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
+from reportlab.platypus.doctemplate import LayoutError
 from sqlite_utils import Database
 
 from app.db import attendance_edit
@@ -36,6 +40,9 @@ from app.db.attendance_edit import CellBatch
 from app.domain.attendance import Kind
 from app.domain.errors import DomainError
 from app.domain.periods import Month
+from app.reports.attendance import attendance_report
+from app.reports.pdf.attendance import build_attendance_pdf
+from app.reports.pdf.fonts import FontMissing
 from app.ui.cadres.duty_delegate import DutyCellDelegate
 from app.ui.cadres.duty_model import (
     APPROVED_NOTE,
@@ -46,6 +53,7 @@ from app.ui.cadres.duty_model import (
     parse_mark,
 )
 from app.ui.undo import TabUndo
+from app.ui.widgets.common import ask_save_path, file_link
 
 K = Qt.Key
 KIND_KEYS: dict[int, Kind] = {
@@ -237,6 +245,13 @@ class DutyGridPage(QWidget):
             button = self._kind_button(kind)
             self.kind_buttons[kind] = button
             top.addWidget(button)
+        top.addSpacing(12)
+        self.print_button = QPushButton(self.tr("打印考勤表…"))
+        self.print_button.setAutoDefault(False)
+        self.print_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.print_button.setToolTip(self.tr("把本月考勤表打印到 A4 横向 PDF（可直接打印、签字）"))
+        self.print_button.clicked.connect(lambda: self.print_attendance())
+        top.addWidget(self.print_button)
 
         self.model = DutyGridModel(self)
         self.table = DutyTableView()
@@ -252,12 +267,16 @@ class DutyGridPage(QWidget):
         self.legend_label.setStyleSheet("QLabel { color: #555; }")
         self.status_label = QLabel()
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.printed_label = QLabel()  # where the last print went, with a link to open it
+        self.printed_label.setOpenExternalLinks(True)
+        self.printed_label.setVisible(False)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status_label)
+        layout.addWidget(self.printed_label)
         layout.addWidget(self.legend_label)
 
     # -- building ------------------------------------------------------------------------
@@ -547,6 +566,39 @@ class DutyGridPage(QWidget):
             selection, QItemSelectionModel.SelectionFlag.ClearAndSelect
         )
         return batch
+
+    # -- printing ---------------------------------------------------------------------------
+    def print_attendance(self, path: Path | None = None) -> Path | None:
+        """The month's attendance table (考勤表) to an A4 PDF, judged as the grid is (as of
+        the clock's today); asks for the file when no ``path`` is given. Returns the path,
+        None when nothing was written (cancelled, or a message said why)."""
+        month = self.month
+        if path is None:
+            name = self.tr("考勤表-%1.pdf").replace("%1", str(month))
+            path = ask_save_path(self, self.tr("打印考勤表"), name, self.tr("PDF 文件"))
+            if path is None:
+                return None
+        self.setCursor(Qt.CursorShape.WaitCursor)
+        try:
+            data, _table = attendance_report(self._db, month, as_of=self._clock())
+            written = build_attendance_pdf(data, Path(path))
+        except FontMissing as e:
+            QMessageBox.warning(self, self.tr("缺少中文字体"), str(e))
+            return None
+        except (DomainError, OSError) as e:
+            QMessageBox.warning(self, self.tr("打印失败"), str(e))
+            return None
+        except LayoutError:
+            QMessageBox.warning(
+                self, self.tr("打印失败"), self.tr("考勤表无法排进 A4 页面，PDF 没有写出。")
+            )
+            return None
+        finally:
+            self.unsetCursor()
+        text = self.tr("已把 %1 考勤表打印到").replace("%1", f"{month.year}年{month.month}月")
+        self.printed_label.setText(file_link(text, written))
+        self.printed_label.setVisible(True)
+        return written
 
     # -- status line ----------------------------------------------------------------------
     def _show_current(self) -> None:

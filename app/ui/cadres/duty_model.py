@@ -105,7 +105,7 @@ def period_line(p: PeriodResult, running: bool = False) -> str:
     A period still running (``p`` judged as if it had ended) says where it stands.
     """
     label = p.label
-    if p.label != p.first.strftime("%Y-%m"):  # a week: say which days
+    if p.is_week:  # say which days
         label += f"（{p.first.month}/{p.first.day}–{p.last.month}/{p.last.day}）"
     if running:
         return (
@@ -314,9 +314,7 @@ class DutyGridModel(QAbstractTableModel):
             return row.covers(day)
         if role == FAILED_ROLE:
             return any(
-                p.met is False and (p.last - p.first).days == 6
-                for p in row.periods
-                if p.first <= day <= p.last
+                p.met is False and p.is_week for p in row.periods if p.first <= day <= p.last
             )
         if role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(QColor(KIND_STYLES[kind].colour)) if kind else None

@@ -1,10 +1,12 @@
 """请假/销假: the leave register.
 
-While the clerk types the dates the dialog says who must approve (3 days or fewer:
-乡镇党委; more: 县委组织部, calendar days counted inclusive) and refuses a lower level next
-to the field. Saving writes the leave and marks its days 请假 in the attendance book —
-asking first before replacing days already recorded 在村 or 会议培训. 销假 ends a leave
-early; deleting takes its days away. Each is one undo command (Ctrl+Z).
+While the clerk types the dates the dialog says who must approve (乡镇党委 up to the
+setting in force on the first day, 3 days by default; longer: 县委组织部, calendar days
+counted inclusive) and refuses a lower level next to the field, and an end after the
+cadre's 退出 day next to the end date. Saving writes the leave and marks its days 请假 in
+the attendance book — asking first before replacing days already recorded 在村 or 会议培训.
+销假 ends a leave early; deleting takes it away: the days it marked get back what they
+held before (the confirmation says what). Each is one undo command (Ctrl+Z).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,11 +31,11 @@ from sqlite_utils import Database
 from app.db import cadres as cdb
 from app.db import leaves as ldb
 from app.db.cadres import Batch
-from app.db.leaves import LeaveRow
+from app.db.leaves import GiveBack, LeaveRow
+from app.db.store import leave_township_max_days
 from app.domain.errors import DomainError
 from app.domain.leave import (
     APPROVAL_LEVELS,
-    TOWNSHIP_MAX_DAYS,
     approval_level,
     approval_problem,
     leave_days,
@@ -72,7 +75,7 @@ def leave_columns() -> list[Column]:
             "approver_level",
             v.choice(APPROVAL_LEVELS),
             required=True,
-            hint="3 天以内 乡镇党委，超过 3 天 县委组织部",
+            hint="天数在乡镇党委的批准限额内选乡镇党委，超过选县委组织部（见上方）",
             choices=("", *APPROVAL_LEVELS),  # blank until the dates say which
         ),
     ]
@@ -139,6 +142,37 @@ class LeaveModel(RowTableModel):
 L = LeaveModel
 
 
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("LeavePage", text)
+
+
+def _days(days: list[str]) -> str:
+    return "、".join(d[5:] for d in days)
+
+
+def give_back_text(plan: GiveBack) -> str:
+    """What taking a leave's days away does, e.g. "05-11、05-12 改为未记录；05-13 恢复为
+    “缺勤”（查岗）"; empty when nothing changes."""
+    parts = []
+    cleared = [d for d, before in plan.restored if before is None]
+    if cleared:
+        parts.append(_tr("%1 改为未记录").replace("%1", _days(cleared)))
+    back: dict[tuple[str, str], list[str]] = {}
+    for d, before in plan.restored:
+        if before is not None:
+            back.setdefault((before["kind"], before["source"]), []).append(d)
+    for (kind, source), ds in back.items():
+        parts.append(
+            _tr("%1 恢复为“%2”（%3）")
+            .replace("%1", _days(ds))
+            .replace("%2", kind)
+            .replace("%3", source)
+        )
+    if plan.kept:
+        parts.append(_tr("%1 在请假后已另行改动，保持不变").replace("%1", _days(list(plan.kept))))
+    return "；".join(parts)
+
+
 class LeaveDialog(RecordDialog):
     """The leave form, saying who must approve as the dates are typed."""
 
@@ -149,6 +183,7 @@ class LeaveDialog(RecordDialog):
         parent: QWidget,
         *,
         record: dict[str, Any] | None = None,
+        today: date | None = None,
     ) -> None:
         super().__init__(
             self.tr("请假登记"),
@@ -158,15 +193,13 @@ class LeaveDialog(RecordDialog):
             record=record,
             check=lambda values: ldb.leave_problems(db, values),
         )
+        self._db = db
+        self._today = today or date.today()
         widen(self, 600)
         self.rule_label = QLabel()
         self.rule_label.setWordWrap(True)
         self.rule_label.setObjectName("rule")
-        note = QLabel(
-            self.tr(
-                "保存时，请假的每一天在考勤中记为“请假”。%1 天以内由乡镇党委批准，超过由县委组织部批准。"
-            ).replace("%1", str(TOWNSHIP_MAX_DAYS))
-        )
+        self.note = note = QLabel()
         note.setWordWrap(True)
         note.setStyleSheet(NOTE_STYLE)
         layout = self.layout()
@@ -176,6 +209,7 @@ class LeaveDialog(RecordDialog):
         editors = self.form.editors
         for field in ("start_date", "end_date"):
             editors[field].textChanged.connect(self._dates_changed)  # type: ignore[attr-defined]
+        editors["cadre_no"].currentIndexChanged.connect(self.check_end)  # type: ignore[attr-defined]
         level = editors["approver_level"]
         assert isinstance(level, QComboBox)
         level.currentIndexChanged.connect(self.check_level)
@@ -187,24 +221,45 @@ class LeaveDialog(RecordDialog):
     def _level_picked(self, _index: int) -> None:
         self._level_chosen = True
 
+    def _date(self, field: str) -> date | None:
+        return date_field(self.form.editors[field].text())  # type: ignore[union-attr]
+
     def days(self) -> int | None:
-        start = date_field(self.form.editors["start_date"].text())  # type: ignore[union-attr]
-        end = date_field(self.form.editors["end_date"].text())  # type: ignore[union-attr]
+        start, end = self._date("start_date"), self._date("end_date")
         if start is None or end is None or end < start:
             return None
         return leave_days(start, end)
 
+    def _cadre_no(self) -> str | None:
+        column = next(c for c in self.form.columns if c.field == "cadre_no")
+        raw = self.form.editors["cadre_no"].currentText()  # type: ignore[union-attr]
+        try:
+            return str(column.parse(raw)) if raw else None
+        except DomainError:
+            return None
+
+    def township_max_days(self) -> int:
+        """乡镇党委's limit in force on the first day (today while none is typed)."""
+        return leave_township_max_days(self._db, self._date("start_date") or self._today)
+
     def required_level(self) -> str | None:
         days = self.days()
-        return None if days is None else approval_level(days)
+        return None if days is None else approval_level(days, self.township_max_days())
 
     def _dates_changed(self) -> None:
+        limit = self.township_max_days()
+        self.note.setText(
+            self.tr(
+                "保存时，请假的每一天在考勤中记为“请假”。%1 天以内由乡镇党委批准，超过由县委组织部批准。"
+            ).replace("%1", str(limit))
+        )
+        self.check_end()
         days = self.days()
         if days is None:
             self.rule_label.setText(self.tr("填好起止日期后，这里显示天数和须由谁批准。"))
             self.rule_label.setStyleSheet(NOTE_STYLE)
             return
-        required = approval_level(days)
+        required = approval_level(days, limit)
         self.rule_label.setText(
             self.tr("共 %1 天（含首尾两天），须由 %2 批准。")
             .replace("%1", str(days))
@@ -223,10 +278,21 @@ class LeaveDialog(RecordDialog):
         chosen = self.form.editors["approver_level"].currentText()  # type: ignore[union-attr]
         if days is None or not chosen:
             return True
-        problem = approval_problem(days, chosen)
+        problem = approval_problem(days, chosen, self.township_max_days())
         if problem is None:
             return self.form.validate_field("approver_level")
         self.form.show_problem("approver_level", problem)
+        return False
+
+    def check_end(self) -> bool:
+        """Show, next to 结束日期, an end after the cadre's 退出 day; True when it is fine."""
+        end, no = self._date("end_date"), self._cadre_no()
+        if end is None or no is None:
+            return True
+        problem = ldb.retirement_problem(cdb.cadre(self._db, no), end.isoformat())
+        if problem is None:
+            return self.form.validate_field("end_date")
+        self.form.show_problem("end_date", problem)
         return False
 
 
@@ -247,7 +313,9 @@ class LeavePage(CadrePage):
         self.count_label = QLabel()
         self.add_button = button(self.tr("请假登记…"))
         self.cancel_button = button(self.tr("销假…"))
-        self.cancel_button.setToolTip(self.tr("提前结束假期：之后的请假日改为未记录"))
+        self.cancel_button.setToolTip(
+            self.tr("提前结束假期：之后的请假日恢复为请假前的考勤（原来未记录的改为未记录）")
+        )
         self.delete_button = button(self.tr("删除"))
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("干部：")))
@@ -388,12 +456,12 @@ class LeavePage(CadrePage):
             "cadre_no": self.cadre_combo.currentData(),
             "start_date": self._clock().isoformat(),
         }
-        dialog = LeaveDialog(self._db, save, self, record=record)
+        dialog = LeaveDialog(self._db, save, self, record=record, today=self._clock())
         dialog.form.editors["start_date"].setFocus()
         return self._open(dialog)  # type: ignore[return-value]
 
     def cancel_leave(self) -> RecordDialog | None:
-        """销假: the leave ends on the date given; its later 请假 days become not recorded."""
+        """销假: the leave ends on the date given; its later days get back what they held."""
         row = self.current_row()
         if row is None or row.cancelled_on is not None:
             return None
@@ -402,7 +470,7 @@ class LeavePage(CadrePage):
             "cancelled_on",
             v.iso_date,
             required=True,
-            hint=self.tr("请假到这一天为止（含当天），之后的请假日改为未记录"),
+            hint=self.tr("请假到这一天为止（含当天），之后的请假日恢复为请假前的考勤"),
         )
 
         last_possible = (date.fromisoformat(row.end_date) - timedelta(days=1)).isoformat()
@@ -418,14 +486,16 @@ class LeavePage(CadrePage):
             return {}
 
         def save(values: dict[str, Any]) -> Batch:
-            batch = ldb.cancel_leave(self._db, row.uuid, date.fromisoformat(values["cancelled_on"]))
+            day = date.fromisoformat(values["cancelled_on"])
+            plan = ldb.cancel_plan(self._db, row.uuid, day)
+            batch = ldb.cancel_leave(self._db, row.uuid, day)
             push_batch(self._undo, batch, self.tr("%1 销假").replace("%1", row.cadre_name))
-            removed = len(batch.of("attendance"))
+            done = give_back_text(plan)
             self._note(
                 self.message,
-                self.tr("%1 已销假，%2 天请假记录改为未记录。")
-                .replace("%1", row.cadre_name)
-                .replace("%2", str(removed)),
+                self.tr("%1 已销假：考勤中 %2。").replace("%1", row.cadre_name).replace("%2", done)
+                if done
+                else self.tr("%1 已销假。").replace("%1", row.cadre_name),
             )
             return batch
 
@@ -446,15 +516,24 @@ class LeavePage(CadrePage):
         row = self.current_row()
         if row is None:
             return False
+        try:
+            done = give_back_text(ldb.delete_plan(self._db, row.uuid))
+        except DomainError as e:
+            QMessageBox.warning(self, self.tr("不能删除"), str(e))
+            return False
         answer = QMessageBox.question(
             self,
             self.tr("删除请假"),
-            self.tr(
-                "删除 %1 %2 至 %3 的请假？\n考勤中这几天的“请假”记录一并删除。可按 Ctrl+Z 撤销。"
-            )
+            self.tr("删除 %1 %2 至 %3 的请假？\n%4\n可按 Ctrl+Z 撤销。")
             .replace("%1", row.cadre_name)
             .replace("%2", row.start_date)
-            .replace("%3", row.last_day),
+            .replace("%3", row.last_day)
+            .replace(
+                "%4",
+                self.tr("考勤中：%1。").replace("%1", done)
+                if done
+                else self.tr("考勤中没有要恢复的请假记录。"),
+            ),
         )
         if answer != QMessageBox.StandardButton.Yes:
             return False
