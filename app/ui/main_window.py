@@ -58,7 +58,7 @@ class MainWindow(QMainWindow):
 
         self.villages_tab = VillagesTab(db, clock=clock)
         self.cadres_tab = CadresTab(db, clock=clock)
-        self.meetings_tab = MeetingsTab(db)
+        self.meetings_tab = MeetingsTab(db, clock=clock)
         self.subsidy_tab = SubsidyTab(db, clock=clock)
         self.assessment_tab = AssessmentTab(db)
         self.tabs = QTabWidget()

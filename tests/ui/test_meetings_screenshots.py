@@ -5,7 +5,6 @@ a 1366×768 laptop, Chinese glyphs must show, and no header may be clipped.
 """
 
 from datetime import date
-from functools import partial
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,6 @@ import pytest
 from app.db.connection import memory_database
 from app.demo import build_demo
 from app.ui import main_window
-from app.ui.meetings_tab import MeetingsTab
 from tests.ui.test_villages_screenshots import cells_fit, headers_fit
 
 SHOTS = Path("/tmp/ui-shots")
@@ -21,11 +19,9 @@ TODAY = date(2026, 5, 15)
 
 
 @pytest.fixture
-def demo_window(qtbot, db_path, monkeypatch):
+def demo_window(qtbot, db_path):
     db = memory_database()
     build_demo(db, scale="township", seed=1, today=TODAY)
-    # the window builds the tab without a clock: give it the demo's today
-    monkeypatch.setattr(main_window, "MeetingsTab", partial(MeetingsTab, clock=lambda: TODAY))
     window = main_window.MainWindow(db, db_path, clock=lambda: TODAY)
     qtbot.addWidget(window)
     window.show()
