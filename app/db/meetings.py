@@ -134,11 +134,25 @@ class MeetingDraft:
 HEADER_FIELDS = ("kind", "day", "place", "chair", "recorder", "agenda", "minutes")
 ITEM_FIELDS = ("task", "owner_cadre_no", "village_code", "due_date", "status", "result", "done_on")
 
+# 已离任: left the roster, or held village posts and none of them any more (a township
+# leader who never held a village post is not "former")
 _FORMER_SQL = """
     (c.retired_on IS NOT NULL AND c.retired_on <= :today)
-    OR NOT EXISTS (SELECT 1 FROM assignments a WHERE a.cadre_no = c.cadre_no
-                   AND a.start_date <= :today AND (a.end_date IS NULL OR a.end_date >= :today))
+    OR (EXISTS (SELECT 1 FROM assignments a WHERE a.cadre_no = c.cadre_no
+                AND a.start_date <= :today)
+        AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.cadre_no = c.cadre_no
+                AND a.start_date <= :today AND (a.end_date IS NULL OR a.end_date >= :today)))
 """
+
+
+def former_cadres(db: Database, today: date) -> set[str]:
+    """Cadres who count as 已离任 on ``today`` (the one rule for pages and minutes)."""
+    return {
+        r[0]
+        for r in db.execute(
+            f"SELECT c.cadre_no FROM cadres c WHERE {_FORMER_SQL}", {"today": today.isoformat()}
+        ).fetchall()
+    }
 
 
 def meeting(db: Database, meeting_id: int, *, today: date) -> MeetingDraft | None:

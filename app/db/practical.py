@@ -18,6 +18,7 @@ from sqlite_utils import Database
 
 from app.db import records
 from app.db.records import Change
+from app.db.sql import like_pattern
 from app.domain.errors import DomainError
 
 #: the categories of the schema's CHECK, in the order the county lists them
@@ -81,10 +82,6 @@ SORTS: dict[str, str] = {
     "status": "p.status",
     "source": "coalesce(m.day, d.day)",
 }
-
-
-def escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +167,7 @@ def _where(flt: PracticalFilter) -> tuple[str, dict[str, Any]]:
             terms.append(f"{column} :{name}")
             params[name] = value
     for i, word in enumerate(flt.text.split()):
-        params[f"w{i}"] = f"%{escape_like(word)}%"
+        params[f"w{i}"] = like_pattern(word)
         terms.append(
             "("
             + " OR ".join(

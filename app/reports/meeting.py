@@ -17,6 +17,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from app.db import store
+from app.db.meetings import former_cadres
 from app.domain.errors import DomainError
 from app.reports.tabular import Table
 
@@ -30,22 +31,6 @@ def chinese_date(day: str) -> str:
     """``2026-11-23`` → ``2026年11月23日（星期一）``."""
     d = date.fromisoformat(day)
     return f"{d.year}年{d.month}月{d.day}日（星期{WEEKDAYS[d.weekday()]}）"
-
-
-def _former(db: Database, today: date) -> set[str]:
-    """Cadres who have left, or whose every post has ended, by ``today``."""
-    t = today.isoformat()
-    return {
-        r[0]
-        for r in db.execute(
-            """SELECT cadre_no FROM cadres WHERE retired_on IS NOT NULL AND retired_on <= :t
-               UNION
-               SELECT cadre_no FROM assignments GROUP BY cadre_no
-               HAVING sum(start_date <= :t AND (end_date IS NULL OR end_date >= :t)) = 0
-                  AND min(start_date) <= :t""",
-            {"t": t},
-        ).fetchall()
-    }
 
 
 def _person(row: dict[str, Any], former: set[str], no_key: str = "cadre_no") -> dict[str, Any]:
@@ -77,7 +62,7 @@ def meeting_report(
         raise DomainError(f"会议 {meeting_id} 不存在")
     m = rows[0]
     ident = store.require_identity(db)
-    former = _former(db, today)
+    former = former_cadres(db, today)
     people = list(
         db.query(
             """SELECT a.cadre_no, a.present, a.reason, c.name, c.unit, c.post
