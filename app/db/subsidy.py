@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlite_utils import Database
 
 from app.db import store
+from app.domain.attendance import PRESENT_KINDS, Kind
 from app.domain.errors import DomainError
-from app.domain.periods import Month
+from app.domain.periods import Month, Year
 from app.domain.subsidy import (
     Adjustment,
     BaseLine,
     FrozenMonth,
+    RateKind,
     Sheet,
     base_line,
     build_sheet,
@@ -156,3 +159,115 @@ def approve_month(db: Database, month: Month, approved_by: str) -> Sheet:
             for a in line.adjustments
         )
     return sheet_for_month(db, month)
+
+
+@dataclass(frozen=True)
+class ApprovalInfo:
+    month: Month
+    approved_by: str
+    approved_at: str
+    total_fen: int
+
+
+def approval_info(db: Database, month: Month) -> ApprovalInfo | None:
+    row = db.execute(
+        "SELECT approved_by, approved_at, total_fen FROM subsidy_months WHERE month = ?",
+        [str(month)],
+    ).fetchone()
+    return None if row is None else ApprovalInfo(month, row[0], row[1], row[2])
+
+
+def unapprove_month(db: Database, month: Month, reason: str, by: str) -> None:
+    """Withdraw the approval of the latest approved month, keeping the reason in the log.
+
+    Only the latest approved month can be withdrawn: a later approved sheet may already
+    carry corrections of this one. The corrections this month carried for earlier
+    months are no longer paid, so those months are marked to be carried again.
+    """
+    if not reason.strip():
+        raise DomainError("撤销审批须写明原因", field="原因")
+    with db.atomic():
+        if approval_info(db, month) is None:
+            raise DomainError(f"{month} 的补助表尚未审批，无需撤销。")
+        later = db.execute(
+            "SELECT min(month) FROM subsidy_months WHERE month > ?", [str(month)]
+        ).fetchone()[0]
+        if later is not None:
+            raise DomainError(f"{later} 已审批：请先撤销 {later} 的审批，再撤销 {month}。")
+        db.execute(
+            """INSERT OR IGNORE INTO subsidy_dirty
+               SELECT DISTINCT corrects_month FROM subsidy_adjustments
+               WHERE month = ? AND corrects_month IN (SELECT month FROM subsidy_months)""",
+            [str(month)],
+        )
+        db.execute("DELETE FROM subsidy_months WHERE month = ?", [str(month)])
+        store.log_note(
+            db,
+            "subsidy_months",
+            str(month),
+            f"撤销审批（{by.strip() or '未署名'}）：{reason.strip()}",
+        )
+
+
+@dataclass(frozen=True)
+class LineDay:
+    day: date
+    kind: Kind
+    rate_fen: int  # the daily 生活补助 in force that day
+
+
+def line_days(db: Database, month: Month, cadre_no: str) -> list[LineDay]:
+    """The present days a line of the month's sheet counts, each with its daily rate.
+
+    For an approved month these are today's records: the frozen line may differ, and
+    the difference is what the next draft month carries.
+    """
+    rates = store.rate_table(db)
+    days = store.attendance(db, month.first_day, month.last_day).get(cadre_no, {})
+    return [
+        LineDay(d, k, rates.in_force(RateKind.LIVING, d))
+        for d, k in sorted(days.items())
+        if k in PRESENT_KINDS
+    ]
+
+
+@dataclass(frozen=True)
+class YearRow:
+    cadre_no: str
+    name: str
+    totals: dict[Month, int]
+    total_fen: int
+
+
+@dataclass(frozen=True)
+class YearView:
+    year: int
+    months: list[Month]
+    statuses: dict[Month, str]
+    rows: list[YearRow]
+    month_totals: dict[Month, int]
+    total_fen: int
+
+
+def year_view(db: Database, year: int, *, last: Month | None = None) -> YearView:
+    """Each cadre's sheet total for every month of ``year`` (up to ``last``, default the
+    current month) and the year's; approved months as frozen, the others as drafts."""
+    last = last or Month.of(date.today())
+    months = [m for m in Year(year).months() if m <= last]
+    sheets = {m: sheet_for_month(db, m) for m in months}
+    names: dict[str, str] = {}
+    totals: dict[str, dict[Month, int]] = {}
+    for m, sheet in sheets.items():
+        for line in sheet.lines:
+            names.setdefault(line.cadre_no, line.name)
+            totals.setdefault(line.cadre_no, {})[m] = line.total_fen
+    rows = [YearRow(c, names[c], totals[c], sum(totals[c].values())) for c in sorted(totals)]
+    month_totals = {m: s.total_fen for m, s in sheets.items()}
+    return YearView(
+        year,
+        months,
+        {m: s.status for m, s in sheets.items()},
+        rows,
+        month_totals,
+        sum(month_totals.values()),
+    )

@@ -152,3 +152,85 @@ def test_changed_months_shortcut_equals_full_recomputation(township_db):
             for a in line.adjustments
         ]
         assert fast == [(a.cadre_no, a.corrects, a.amount_fen) for a in full], step
+
+
+def test_unapprove_the_latest_month_with_a_reason_and_its_carried_corrections_return(township_db):
+    from app.db.subsidy import approval_info, unapprove_month
+
+    db = township_db
+    present(db, "GB001", "2026-10-01")
+    approve_month(db, OCT, "李会计")
+    present(db, "GB001", "2026-10-02")  # late: carried into November
+    approve_month(db, NOV, "李会计")
+    assert line(sheet_for_month(db, NOV), "GB001").notes == ["补发 2026-10"]
+    with pytest.raises(DomainError, match="请先撤销 2026-11"):
+        unapprove_month(db, OCT, "算错了", "王书记")
+    with pytest.raises(DomainError, match="原因"):
+        unapprove_month(db, NOV, "  ", "王书记")
+    unapprove_month(db, NOV, "出勤天数需核对", "王书记")
+    assert approval_info(db, NOV) is None and approval_info(db, OCT) is not None
+    draft = sheet_for_month(db, NOV)
+    assert draft.status == "draft"
+    assert (
+        line(draft, "GB001").notes == ["补发 2026-10"]
+        and line(draft, "GB001").adjustment_fen == 600
+    )
+    reasons = [r[0] for r in db.execute("SELECT reason FROM change_log WHERE action = 'note'")]
+    assert any("出勤天数需核对" in r and "王书记" in r for r in reasons)
+    with pytest.raises(DomainError, match="尚未审批"):
+        unapprove_month(db, NOV, "再撤", "王书记")
+
+
+def test_line_days_sum_to_the_living_subsidy(township_db):
+    from app.db.subsidy import line_days
+
+    db = township_db
+    db["subsidy_rates"].insert(
+        {"kind": "生活补助", "effective_from": "2026-10-16", "amount_fen": 800}
+    )
+    present(db, "GB002", "2026-10-15", "2026-10-16")
+    present(db, "GB002", "2026-10-17", kind="会议培训")
+    present(db, "GB002", "2026-10-18", kind="请假")
+    days = line_days(db, OCT, "GB002")
+    assert [(d.day.day, d.rate_fen) for d in days] == [(15, 600), (16, 800), (17, 800)]
+    assert sum(d.rate_fen for d in days) == line(sheet_for_month(db, OCT), "GB002").living_fen
+
+
+def test_year_view_adds_up_the_monthly_sheets(township_db):
+    from app.db.subsidy import year_view
+
+    db = township_db
+    present(db, "GB001", "2026-01-05", "2026-02-03", "2026-02-04")
+    approve_month(db, Month(2026, 1), "李会计")
+    view = year_view(db, 2026, last=Month(2026, 3))
+    assert view.months == [Month(2026, 1), Month(2026, 2), Month(2026, 3)]
+    assert view.statuses[Month(2026, 1)] == "approved" and view.statuses[Month(2026, 2)] == "draft"
+    gb1 = next(r for r in view.rows if r.cadre_no == "GB001")
+    assert gb1.totals == {Month(2026, 1): 4600, Month(2026, 2): 5200, Month(2026, 3): 0}
+    assert gb1.total_fen == 9800 and view.total_fen == sum(view.month_totals.values()) == 9800
+
+
+def test_rates_history_add_and_delete_undoably(township_db):
+    from datetime import date
+
+    from app.db import rates, records
+
+    db = township_db
+    change = rates.add_rate(db, "交通通讯补助", date(2026, 10, 31), 10000)
+    rows = [
+        (r.kind.value, r.effective_from.isoformat(), r.amount_fen, r.until)
+        for r in rates.rate_rows(db)
+    ]
+    assert ("交通通讯补助", "2026-01-01", 4000, date(2026, 10, 30)) in rows
+    assert ("交通通讯补助", "2026-10-31", 10000, None) in rows
+    with pytest.raises(DomainError, match="已有标准"):
+        rates.add_rate(db, "交通通讯补助", date(2026, 10, 31), 9000)
+    present(db, "GB001", "2026-10-02")
+    assert line(sheet_for_month(db, OCT), "GB001").transport_fen == 10000
+    records.revert(db, change)
+    assert line(sheet_for_month(db, OCT), "GB001").transport_fen == 4000
+    gone = rates.delete_rate(db, "生活补助", date(2026, 1, 1))
+    with pytest.raises(DomainError):
+        sheet_for_month(db, OCT)  # no daily rate in force any more: a plain error
+    records.revert(db, gone)
+    assert line(sheet_for_month(db, OCT), "GB001").living_fen == 600
