@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from app.db import store
-from app.db.subsidy import sheet_for_month
+from app.db.subsidy import approval_info, sheet_for_month
 from app.domain.money import capital_amount, fen_to_decimal
 from app.domain.periods import Month
 from app.reports.attendance import KIND_MARK, attendance_report
@@ -36,6 +36,9 @@ def subsidy_report(db: Database, month: Month) -> tuple[dict, Table]:
     sheet = sheet_for_month(db, month)
     data = sheet.to_json()
     data = {"township": ident.display_name, **data}
+    info = approval_info(db, month)
+    if info is not None:
+        data["approved_by"], data["approved_at"] = info.approved_by, info.approved_at
     status = "已审批" if sheet.status == "approved" else "草稿"
     rows = [
         (

@@ -1,7 +1,9 @@
-"""补助发放: a month's subsidy sheet (draft or approved) as ``sheet_for_month`` gives it.
+"""补助发放: 月度补助表 (a month's sheet, approval, printing), 补助标准 (rates with their
+history) and 年度汇总 (a year per cadre) — one page each (app/ui/subsidy/), sharing one
+undo stack (Ctrl+Z in the tab undoes a rate added or deleted).
 
-Every figure comes from the :class:`~app.domain.subsidy.Sheet`; this module only
-formats. A rule the data breaks (no rate in force, …) is shown as a message in the tab.
+Pages are built when first shown. The tab re-reads the page in view whenever it is shown
+again, since attendance may have been edited in another tab meanwhile.
 """
 
 from __future__ import annotations
@@ -9,186 +11,144 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import (
-    QDateEdit,
-    QHBoxLayout,
-    QLabel,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 from sqlite_utils import Database
 
-from app.db.subsidy import sheet_for_month
-from app.domain.errors import DomainError
-from app.domain.money import capital_amount, format_yuan
 from app.domain.periods import Month
-from app.domain.subsidy import Sheet, SheetLine
-from app.ui.models.table_model import RowTableModel
-from app.ui.widgets.tables import read_only_table
-
-SheetSource = Callable[[Database, Month], Sheet]
+from app.ui.undo import TabUndo
 
 
-class SubsidyTableModel(RowTableModel):
-    COL_NO = 0
-    COL_NAME = 1
-    COL_DAYS = 2
-    COL_LIVING = 3
-    COL_TRANSPORT = 4
-    COL_ADJUSTMENT = 5
-    COL_TOTAL = 6
-    COL_NOTES = 7
+def _sheet(db, undo, clock):
+    from app.ui.subsidy.sheet import SheetPage
 
-    RIGHT_ALIGNED = frozenset({COL_DAYS, COL_LIVING, COL_TRANSPORT, COL_ADJUSTMENT, COL_TOTAL})
-    _MONEY = {
-        COL_LIVING: "living_fen",
-        COL_TRANSPORT: "transport_fen",
-        COL_ADJUSTMENT: "adjustment_fen",
-        COL_TOTAL: "total_fen",
-    }
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.set_headers(
-            [
-                self.tr("干部编号"),
-                self.tr("姓名"),
-                self.tr("出勤天数"),
-                self.tr("生活补助"),
-                self.tr("交通通讯补助"),
-                self.tr("调整"),
-                self.tr("合计"),
-                self.tr("备注"),
-            ]
-        )
-
-    def value(self, row: SheetLine, column: int):
-        if column == self.COL_NO:
-            return row.cadre_no
-        if column == self.COL_NAME:
-            return row.name
-        if column == self.COL_DAYS:
-            return row.present_days
-        if column in self._MONEY:
-            return getattr(row, self._MONEY[column])
-        if column == self.COL_NOTES:
-            return "；".join(row.notes)
-        raise IndexError(column)
-
-    def display(self, row: SheetLine, column: int) -> str:
-        if column in self._MONEY:
-            return format_yuan(self.value(row, column))
-        return super().display(row, column)
+    return SheetPage(db, undo, clock=clock)
 
 
-S = SubsidyTableModel
+def _rates(db, undo, clock):
+    from app.ui.subsidy.rates import RatesPage
+
+    return RatesPage(db, undo, clock=clock)
 
 
-def last_month(today: date) -> Month:
-    return Month.of(today).prev()
+def _year(db, undo, clock):
+    from app.ui.subsidy.year import YearPage
+
+    return YearPage(db, undo, clock=clock)
+
+
+# (attribute, label, factory) in the order of the inner tab bar
+PAGES = (
+    ("sheet", "月度补助表", _sheet),
+    ("rates", "补助标准", _rates),
+    ("year", "年度汇总", _year),
+)
 
 
 class SubsidyTab(QWidget):
-    """Month picker, status, total and the lines of the month's sheet."""
-
     def __init__(
         self,
         db: Database,
+        parent: QWidget | None = None,
         *,
         clock: Callable[[], date] = date.today,
-        sheet_source: SheetSource = sheet_for_month,
-        parent=None,
     ) -> None:
         super().__init__(parent)
-        self._db = db
-        self._sheet_source = sheet_source
-        self.sheet: Sheet | None = None
-
-        start = last_month(clock())
-        self.month_edit = QDateEdit()
-        self.month_edit.setDisplayFormat("yyyy-MM")
-        self.month_edit.setCalendarPopup(False)
-        self.month_edit.setDate(QDate(start.year, start.month, 1))
-        self.status_label = QLabel()
-        self.total_label = QLabel()
-        top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("月份：")))
-        top.addWidget(self.month_edit)
-        top.addSpacing(16)
-        top.addWidget(self.status_label)
-        top.addStretch(1)
-        top.addWidget(self.total_label)
-
-        self.message_label = QLabel()
-        self.message_label.setWordWrap(True)
-        self.message_label.setStyleSheet(
-            "QLabel { background: #fff4e5; color: #7a3d00; border: 1px solid #f0c78a;"
-            " padding: 8px; }"
-        )
-        self.message_label.setVisible(False)
-
-        self.model = SubsidyTableModel(self)
-        self.table = read_only_table(
-            self.model,
-            {
-                S.COL_NO: 90,
-                S.COL_NAME: 80,
-                S.COL_DAYS: 80,
-                S.COL_LIVING: 90,
-                S.COL_TRANSPORT: 110,
-                S.COL_ADJUSTMENT: 80,
-                S.COL_TOTAL: 90,
-            },
-            stretch=S.COL_NOTES,
-        )
-
+        self._db, self._clock = db, clock
+        self.undo = TabUndo(self, db, self._refresh_current)
+        self.pages = QTabWidget(self)
+        self.pages.setDocumentMode(True)
+        self._built: dict[str, QWidget] = {}
+        for attr, label, _factory in PAGES:
+            holder = QWidget()
+            QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
+            holder.setObjectName(attr)
+            self.pages.addTab(holder, self.tr(label))
+        self.pages.currentChanged.connect(self._ensure_built)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.message_label)
-        layout.addWidget(self.table)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pages)
 
-        self.month_edit.dateChanged.connect(self.refresh)
+    # -- pages -------------------------------------------------------------------------
+    def page(self, attr: str) -> QWidget:
+        """The page named ``attr`` (built on first use)."""
+        if attr not in self._built:
+            index = self._index(attr)
+            page = PAGES[index][2](self._db, self.undo, self._clock)
+            self.pages.widget(index).layout().addWidget(page)
+            self._built[attr] = page
+            page.show()  # now, not when the event loop next runs (a shown page reads)
+            if page._stale:
+                page.refresh()
+            if hasattr(page, "approval_changed"):
+                page.approval_changed.connect(lambda a=attr: self._refresh_others(a))
+            if hasattr(page, "open_month"):
+                page.open_month.connect(self.show_month)
+        return self._built[attr]
 
+    def __getattr__(self, name: str):
+        if name in {a for a, _l, _f in PAGES}:
+            return self.page(name)
+        raise AttributeError(name)
+
+    @staticmethod
+    def _index(attr: str) -> int:
+        return next(i for i, (a, _l, _f) in enumerate(PAGES) if a == attr)
+
+    def show_page(self, attr: str) -> QWidget:
+        page = self.page(attr)
+        self.pages.setCurrentIndex(self._index(attr))
+        return page
+
+    def show_month(self, month: Month) -> None:
+        """Show the sheet of ``month``."""
+        sheet = self.show_page("sheet")
+        sheet.set_month(month)
+
+    # the sheet page's widgets, as the window and older callers know them
     def month(self) -> Month:
-        d = self.month_edit.date()
-        return Month(d.year(), d.month())
+        return self.page("sheet").month()
 
     def set_month(self, month: Month) -> None:
-        self.month_edit.setDate(QDate(month.year, month.month, 1))
+        self.page("sheet").set_month(month)
+
+    @property
+    def message_label(self) -> QLabel:
+        return self.page("sheet").message_label
+
+    # -- refreshing --------------------------------------------------------------------
+    def _ensure_built(self, index: int) -> None:
+        self.page(PAGES[index][0])
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._ensure_built(self.pages.currentIndex())
+
+    def hideEvent(self, event) -> None:
+        # attendance or people may change in another tab: re-read when shown again
+        super().hideEvent(event)
+        for page in self._built.values():
+            page._stale = True
+
+    def _refresh_current(self) -> None:
+        current = PAGES[self.pages.currentIndex()][0]
+        if current in self._built:
+            self._built[current].refresh()
+
+    def _refresh_others(self, source: str) -> None:
+        for attr, page in self._built.items():
+            if attr == source:
+                continue
+            if page.isVisible():
+                page.refresh()
+            else:
+                page._stale = True
 
     def refresh(self) -> None:
-        month = self.month()
-        try:
-            sheet = self._sheet_source(self._db, month)
-        except DomainError as e:
-            self.sheet = None
-            self.model.set_rows([])
-            self.status_label.setText("")
-            self.total_label.setText("")
-            self.message_label.setText(
-                self.tr("无法生成 %1 的补助表：%2").replace("%1", str(month)).replace("%2", str(e))
-            )
-            self.message_label.setVisible(True)
-            return
-        self.sheet = sheet
-        self.model.set_rows(sheet.lines)
-        if sheet.status == "approved":
-            self.status_label.setText(self.tr("状态：已审批"))
-        else:
-            self.status_label.setText(self.tr("状态：草稿"))
-        total = sheet.total_fen
-        self.total_label.setText(
-            self.tr("合计：%1 元（大写：%2）")
-            .replace("%1", format_yuan(total))
-            .replace("%2", capital_amount(total))
-        )
-        if sheet.lines:
-            self.message_label.setVisible(False)
-        else:
-            self.message_label.setText(
-                self.tr("%1 没有驻村或兼职安排，也没有出勤记录，补助表为空。").replace(
-                    "%1", str(month)
-                )
-            )
-            self.message_label.setVisible(True)
+        """Re-read the page in view; the others re-read when next shown."""
+        current = PAGES[self.pages.currentIndex()][0]
+        for attr, page in self._built.items():
+            if attr == current:
+                page.refresh()
+            else:
+                page._stale = True
+        self.page(current)  # built (and read) on first use

@@ -182,3 +182,10 @@ def test_attendance_report_marks_requirement(demo_db):
     data, table = attendance_report(demo_db, Month(2026, 10))
     assert data["cadres"] and len(table.header) == 3 + 31 + 3
     assert {line["met"] for line in data["cadres"]} <= {True, False, None}
+
+
+def test_an_approved_month_names_its_approver(demo_db):
+    data, _ = subsidy_report(demo_db, Month(2026, 9))
+    assert data["approved_by"] == "演示审批人" and data["approved_at"].startswith("20")
+    draft, _ = subsidy_report(demo_db, Month(2026, 10))
+    assert "approved_by" not in draft

@@ -2,13 +2,11 @@
 
 from PySide6.QtCore import Qt
 
-from app.domain.errors import DomainError
 from app.domain.periods import Month
 from app.ui.assessment_tab import AssessmentTableModel as A
 from app.ui.cadres.roster import RosterModel as C
 from app.ui.meetings.meetings import MeetingListModel as MT
-from app.ui.subsidy_tab import SubsidyTab
-from app.ui.subsidy_tab import SubsidyTableModel as S
+from app.ui.subsidy.sheet import SheetModel as S
 
 
 def rows(model, column):
@@ -136,30 +134,35 @@ def test_meetings_empty(window):
 def test_subsidy_without_rates_shows_a_message(window):
     window.tabs.setCurrentWidget(window.subsidy_tab)
     tab = window.subsidy_tab
+    labels = [tab.pages.tabText(i) for i in range(tab.pages.count())]
+    assert labels == ["月度补助表", "补助标准", "年度汇总"]
     assert tab.month() == Month(2026, 4)  # last month by default
-    assert tab.month_edit.text() == "2026-04"
+    assert tab.sheet.picker.edit.text() == "2026-04"
     assert tab.message_label.isVisibleTo(tab)
     assert "生活补助" in tab.message_label.text() and "2026-04" in tab.message_label.text()
-    assert tab.model.rowCount() == 0
-    assert tab.sheet is None
+    assert tab.sheet.model.rowCount() == 0
+    assert tab.sheet.sheet is None
+    assert not tab.sheet.approve_button.isEnabled()
 
 
 def test_subsidy_sheet_from_the_database(window, db):
     add_rates(db)
     window.tabs.setCurrentWidget(window.subsidy_tab)
-    tab = window.subsidy_tab
-    assert not tab.message_label.isVisibleTo(tab)
-    assert tab.status_label.text() == "状态：草稿"
-    assert rows(tab.model, S.COL_NO) == ["GB001", "GB002"]
-    li = rows(tab.model, S.COL_NO).index("GB002")
-    assert tab.model.index(li, S.COL_DAYS).data() == "1"
-    assert tab.model.index(li, S.COL_LIVING).data() == "6.00"
-    assert tab.model.index(li, S.COL_TRANSPORT).data() == "40.00"
-    assert tab.model.index(li, S.COL_ADJUSTMENT).data() == "0.00"
-    assert tab.model.index(li, S.COL_TOTAL).data() == "46.00"
-    align = tab.model.index(li, S.COL_TOTAL).data(Qt.ItemDataRole.TextAlignmentRole)
+    page = window.subsidy_tab.sheet
+    assert not page.message_label.isVisibleTo(page)
+    assert page.status_label.text() == "草稿"
+    assert not page.banner.isVisibleTo(page)
+    assert rows(page.model, S.COL_NO) == ["GB001", "GB002"]
+    assert rows(page.model, S.COL_SEQ) == ["1", "2"]
+    li = rows(page.model, S.COL_NO).index("GB002")
+    assert page.model.index(li, S.COL_DAYS).data() == "1"
+    assert page.model.index(li, S.COL_LIVING).data() == "6.00"
+    assert page.model.index(li, S.COL_TRANSPORT).data() == "40.00"
+    assert page.model.index(li, S.COL_ADJUSTMENT).data() == "0.00"
+    assert page.model.index(li, S.COL_TOTAL).data() == "46.00"
+    align = page.model.index(li, S.COL_TOTAL).data(Qt.ItemDataRole.TextAlignmentRole)
     assert align & Qt.AlignmentFlag.AlignRight
-    assert "46.00" in tab.total_label.text() and "肆拾陆元整" in tab.total_label.text()
+    assert "46.00" in page.total_label.text() and "肆拾陆元整" in page.total_label.text()
 
 
 def test_subsidy_month_picker_changes_the_sheet(window, db):
@@ -167,9 +170,9 @@ def test_subsidy_month_picker_changes_the_sheet(window, db):
     window.tabs.setCurrentWidget(window.subsidy_tab)
     tab = window.subsidy_tab
     tab.set_month(Month(2026, 3))
-    assert tab.month_edit.text() == "2026-03"
-    assert tab.sheet is not None and tab.sheet.month == Month(2026, 3)
-    assert "0.00" in tab.total_label.text()
+    assert tab.sheet.picker.edit.text() == "2026-03"
+    assert tab.sheet.sheet is not None and tab.sheet.sheet.month == Month(2026, 3)
+    assert "0.00" in tab.sheet.total_label.text()
 
 
 def test_subsidy_approved_sheet_status(window, db):
@@ -178,21 +181,24 @@ def test_subsidy_approved_sheet_status(window, db):
 
     approve_month(db, Month(2026, 4), "张书记")
     window.tabs.setCurrentWidget(window.subsidy_tab)
-    assert window.subsidy_tab.status_label.text() == "状态：已审批"
+    page = window.subsidy_tab.sheet
+    assert page.status_label.text().startswith("已审批（审批人 张书记，")
+    assert page.banner.isVisibleTo(page)
 
 
-def test_subsidy_tab_takes_its_sheet_source(qtbot, db, today):
-    asked = []
-
-    def broken(db_, month):
-        asked.append(month)
-        raise DomainError("2026-04-30 没有生效的交通通讯补助标准")
-
-    tab = SubsidyTab(db, clock=lambda: today, sheet_source=broken)
-    qtbot.addWidget(tab)
-    tab.refresh()
-    assert asked == [Month(2026, 4)]
-    assert "交通通讯补助" in tab.message_label.text()
+def test_subsidy_tab_reads_again_when_shown_again(window, db):
+    """Attendance edited in another tab shows on the sheet when the clerk comes back."""
+    add_rates(db)
+    window.show()
+    window.tabs.setCurrentWidget(window.subsidy_tab)
+    page = window.subsidy_tab.sheet
+    assert page.model.index(1, S.COL_DAYS).data() == "1"
+    window.tabs.setCurrentWidget(window.cadres_tab)
+    db["attendance"].insert(
+        {"cadre_no": "GB002", "day": "2026-04-13", "village_code": "610526100202", "kind": "在村"}
+    )
+    window.tabs.setCurrentWidget(window.subsidy_tab)
+    assert page.model.index(1, S.COL_DAYS).data() == "2"
 
 
 # ---- 考核 ------------------------------------------------------------------------------
