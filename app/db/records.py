@@ -183,6 +183,17 @@ TABLE_LABELS: dict[str, str] = {
     "leaves": "请假",
     "checks": "查岗",
     "diaries": "民情日记",
+    "meetings": "会议",
+    "meeting_attendees": "参会人员",
+    "meeting_reports": "会议汇报",
+    "decisions": "会议决定",
+    "action_items": "督办事项",
+    "practical_matters": "办实事",
+    "subsidy_rates": "补助标准",
+    "village_assessments": "村级考核",
+    "village_scores": "村级考核得分",
+    "cadre_assessments": "干部考核",
+    "templates": "考核指标模板",
 }
 FIELD_LABELS: dict[str, str] = {
     "kind": "类别",
