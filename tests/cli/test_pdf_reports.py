@@ -197,18 +197,12 @@ def test_font_env_var_pointing_nowhere_is_an_error(demo, tmp_path, monkeypatch, 
     assert "nope.ttf" in capsys.readouterr().err and not pdf.exists()
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["village-assessment", "--year", "2026"],
-        ["cadre-assessment", "--year", "2026"],
-        ["quarterly", "--quarter", "2026Q3"],
-    ],
-)
-def test_other_kinds_pdf_not_available_yet(demo, tmp_path, args, capsys):
-    pdf = tmp_path / "x.pdf"
-    assert cli(demo, "report", *args, "-o", str(pdf)) == 2
-    assert "尚未提供" in capsys.readouterr().err and not pdf.exists()
+def test_every_report_kind_has_a_pdf():
+    from app.cli import REPORT_KINDS
+    from app.reports.pdf import pdf_builder
+
+    assert all(pdf_builder(kind) is not None for kind in REPORT_KINDS)
+    assert pdf_builder("nope") is None
 
 
 def test_pdf_replaces_an_existing_file_whole(demo, tmp_path):

@@ -26,4 +26,16 @@ def pdf_builder(kind: str) -> Callable[[dict, Path], Path] | None:
         from app.reports.pdf.meeting import build_meeting_pdf
 
         return build_meeting_pdf
+    if kind == "village-assessment":
+        from app.reports.pdf.village_assessment import build_village_assessment_pdf
+
+        return build_village_assessment_pdf
+    if kind == "cadre-assessment":
+        from app.reports.pdf.cadre_assessment import build_cadre_assessment_pdf
+
+        return build_cadre_assessment_pdf
+    if kind == "quarterly":
+        from app.reports.pdf.quarterly import build_quarterly_pdf
+
+        return build_quarterly_pdf
     return None
