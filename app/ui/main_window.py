@@ -60,7 +60,7 @@ class MainWindow(QMainWindow):
         self.cadres_tab = CadresTab(db, clock=clock)
         self.meetings_tab = MeetingsTab(db, clock=clock)
         self.subsidy_tab = SubsidyTab(db, clock=clock)
-        self.assessment_tab = AssessmentTab(db)
+        self.assessment_tab = AssessmentTab(db, clock=clock)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         for tab, label in (

@@ -3,7 +3,6 @@
 from PySide6.QtCore import Qt
 
 from app.domain.periods import Month
-from app.ui.assessment_tab import AssessmentTableModel as A
 from app.ui.cadres.roster import RosterModel as C
 from app.ui.meetings.meetings import MeetingListModel as MT
 from app.ui.subsidy.sheet import SheetModel as S
@@ -217,26 +216,30 @@ def test_assessment_year_and_change(window, db):
     )
     window.tabs.setCurrentWidget(window.assessment_tab)
     tab = window.assessment_tab
-    assert [tab.year_combo.itemText(i) for i in range(tab.year_combo.count())] == ["2025", "2024"]
-    assert tab.year() == 2025
-    m = tab.model
-    assert rows(m, A.COL_NAME) == ["东坡村", "西沟村"]
-    assert rows(m, A.COL_TOTAL) == ["84.5", "59.0"]
-    assert rows(m, A.COL_GRADE) == ["二类", "四类"]
-    assert rows(m, A.COL_PREVIOUS_GRADE) == ["三类", "—"]
-    assert rows(m, A.COL_CHANGE) == ["升级", "—"]
-    tab.set_year(2024)
-    assert rows(m, A.COL_TOTAL) == ["71.2"]
-    assert rows(m, A.COL_CHANGE) == ["—"]
+    labels = [tab.pages.tabText(i) for i in range(tab.pages.count())]
+    assert labels == ["村级考核", "指标模板", "干部考核"]
+    page = tab.page("villages")
+    years = [page.year_combo.itemText(i) for i in range(page.year_combo.count())]
+    assert years[:1] == [str(window.assessment_tab._clock().year)]
+    assert {"2025", "2024"} <= set(years)
+    page.set_year(2025)
+    m = page.model
+    assert rows(m, m.COL_NAME) == ["东坡村", "西沟村", "南塬村"]
+    assert rows(m, m.col_total) == ["84.5", "59.0", ""]
+    assert rows(m, m.col_grade) == ["二类", "四类", ""]
+    assert rows(m, m.col_previous) == ["三类", "—", "—"]
+    assert rows(m, m.col_change) == ["升级", "—", "—"]
+    page.set_year(2024)
+    assert rows(m, m.col_total) == ["71.2", "", ""]
+    assert rows(m, m.col_change) == ["—", "—", "—"]
 
 
 def test_assessment_empty(qtbot, today):
     from app.db.connection import memory_database
     from app.ui.assessment_tab import AssessmentTab
 
-    tab = AssessmentTab(memory_database())
+    tab = AssessmentTab(memory_database(), clock=lambda: today)
     qtbot.addWidget(tab)
     tab.refresh()
-    assert tab.model.rowCount() == 0
-    assert tab.empty_label.isVisibleTo(tab)
-    assert not tab.year_combo.isEnabled()
+    page = tab.page("villages")
+    assert page.model.rowCount() == 0

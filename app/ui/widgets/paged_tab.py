@@ -21,6 +21,8 @@ from app.ui.undo import TabUndo
 
 class PagedTab(QWidget):
     PAGES: tuple[tuple[str, str, str], ...] = ()
+    #: re-read a page each time it is switched to (pages that change each other)
+    REFRESH_ON_SWITCH = False
 
     def __init__(
         self,
@@ -58,6 +60,7 @@ class PagedTab(QWidget):
             page = cls(self._db, self.undo, clock=self._clock)
             self.pages.widget(index).layout().addWidget(page)
             self._built[attr] = page
+            page.show()  # a child added to a shown widget stays hidden until shown
             page.refresh()
             if hasattr(page, "_stale"):
                 page._stale = False
@@ -79,7 +82,11 @@ class PagedTab(QWidget):
 
     # -- refreshing --------------------------------------------------------------------
     def _ensure_built(self, index: int) -> None:
-        self.page(self.PAGES[index][0])
+        attr = self.PAGES[index][0]
+        if self.REFRESH_ON_SWITCH and attr in self._built:
+            self._built[attr].refresh()
+        else:
+            self.page(attr)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
