@@ -460,7 +460,11 @@ def test_print_the_month_shown_as_the_attendance_table(page, db, qtbot, tmp_path
 
     monkeypatch.setattr(duty, "ask_save_path", ask)  # the file dialog, answered
     assert page.print_button.text() == "打印考勤表…"
-    qtbot.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.print_button, Qt.MouseButton.LeftButton)  # opens the preview
+    preview = page._print_preview
+    assert preview.page_count() >= 1
+    qtbot.mouseClick(preview.save_button, Qt.MouseButton.LeftButton)  # 另存为 PDF…
+    preview.close()
     assert asked == [("打印考勤表", "考勤表-2026-04.pdf")]
     assert chosen.exists() and "已把 2026年4月 考勤表打印到" in page.printed_label.text()
     text = subprocess.run(

@@ -431,7 +431,11 @@ def test_print_writes_the_sheet_with_the_total_in_capitals(tab, qtbot, db, tmp_p
         return chosen
 
     monkeypatch.setattr(sheet_module, "ask_save_path", ask)
-    qtbot.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.print_button, Qt.MouseButton.LeftButton)  # opens the preview
+    preview = page._print_preview
+    assert preview.page_count() >= 1
+    qtbot.mouseClick(preview.save_button, Qt.MouseButton.LeftButton)  # 另存为 PDF…
+    preview.close()
     assert asked == [("打印补助发放表", "补助发放表-2026-10.pdf")]
     assert chosen.exists() and "已把 2026年10月 补助发放表打印到" in page.note_label.text()
     text = subprocess.run(

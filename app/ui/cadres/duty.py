@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from reportlab.platypus.doctemplate import LayoutError
 from sqlite_utils import Database
 
 from app.db import attendance_edit
@@ -42,7 +41,6 @@ from app.domain.errors import DomainError
 from app.domain.periods import Month
 from app.reports.attendance import attendance_report
 from app.reports.pdf.attendance import build_attendance_pdf
-from app.reports.pdf.fonts import FontMissing
 from app.ui.cadres.duty_delegate import DutyCellDelegate
 from app.ui.cadres.duty_model import (
     APPROVED_NOTE,
@@ -53,7 +51,8 @@ from app.ui.cadres.duty_model import (
     parse_mark,
 )
 from app.ui.undo import TabUndo
-from app.ui.widgets.common import ask_save_path, file_link
+from app.ui.widgets.common import ask_save_path
+from app.ui.widgets.print_preview import print_report, show_link
 
 K = Qt.Key
 KIND_KEYS: dict[int, Kind] = {
@@ -569,36 +568,21 @@ class DutyGridPage(QWidget):
 
     # -- printing ---------------------------------------------------------------------------
     def print_attendance(self, path: Path | None = None) -> Path | None:
-        """The month's attendance table (考勤表) to an A4 PDF, judged as the grid is (as of
-        the clock's today); asks for the file when no ``path`` is given. Returns the path,
-        None when nothing was written (cancelled, or a message said why)."""
+        """The month's 考勤表 (judged as of the clock's today) as an A4 PDF written to ``path``
+        (returned), or without one opened in the print preview; None when refused."""
         month = self.month
-        if path is None:
-            name = self.tr("考勤表-%1.pdf").replace("%1", str(month))
-            path = ask_save_path(self, self.tr("打印考勤表"), name, self.tr("PDF 文件"))
-            if path is None:
-                return None
-        self.setCursor(Qt.CursorShape.WaitCursor)
-        try:
-            data, _table = attendance_report(self._db, month, as_of=self._clock())
-            written = build_attendance_pdf(data, Path(path))
-        except FontMissing as e:
-            QMessageBox.warning(self, self.tr("缺少中文字体"), str(e))
-            return None
-        except (DomainError, OSError) as e:
-            QMessageBox.warning(self, self.tr("打印失败"), str(e))
-            return None
-        except LayoutError:
-            QMessageBox.warning(
-                self, self.tr("打印失败"), self.tr("考勤表无法排进 A4 页面，PDF 没有写出。")
-            )
-            return None
-        finally:
-            self.unsetCursor()
-        text = self.tr("已把 %1 考勤表打印到").replace("%1", f"{month.year}年{month.month}月")
-        self.printed_label.setText(file_link(text, written))
-        self.printed_label.setVisible(True)
-        return written
+        told = self.tr("已把 %1 考勤表打印到").replace("%1", f"{month.year}年{month.month}月")
+        return print_report(
+            self,
+            lambda: attendance_report(self._db, month, as_of=self._clock())[0],
+            build_attendance_pdf,
+            path,
+            file_name=self.tr("考勤表-%1.pdf").replace("%1", str(month)),
+            ask_title=self.tr("打印考勤表"),
+            on_saved=lambda written: show_link(self.printed_label, told, written),
+            what=self.tr("考勤表"),
+            asker=ask_save_path,
+        )
 
     # -- status line ----------------------------------------------------------------------
     def _show_current(self) -> None:

@@ -48,7 +48,8 @@ from app.ui.meetings.actions import (
 from app.ui.meetings.meetings import AttendeesSection, ReportsSection
 from app.ui.models.table_model import RowTableModel
 from app.ui.undo import TabUndo
-from app.ui.widgets.common import ask_save_path, file_link
+from app.ui.widgets.common import ask_save_path
+from app.ui.widgets.print_preview import print_report, show_link
 from app.ui.widgets.record_form import ERROR_STYLE, RecordDialog, RecordForm
 from app.ui.widgets.tables import read_only_table
 
@@ -503,7 +504,8 @@ class MeetingDialog(QDialog):
 
     # -- printing ----------------------------------------------------------------------
     def print_minutes(self, path: Path | None = None) -> Path | None:
-        """The saved minutes as a PDF with signature lines; asks for the file without ``path``."""
+        """The saved minutes as a PDF with signature lines, written to ``path`` (returned), or
+        without one opened in the print preview; None when refused."""
         try:
             from app.reports.meeting import meeting_report
             from app.reports.pdf.meeting import build_meeting_pdf
@@ -514,21 +516,16 @@ class MeetingDialog(QDialog):
             self._show_message(self.tr("请先保存会议记录，再打印纪要。"))
             return None
         draft = self._initial
-        if path is None:
-            name = self.tr("会议纪要-%1-%2.pdf").replace("%1", draft.day).replace("%2", draft.kind)
-            path = ask_save_path(self, self.tr("打印会议纪要"), name, self.tr("PDF 文件"))
-            if path is None:
-                return None
-        self.setCursor(Qt.CursorShape.WaitCursor)
-        try:
-            data, _table = meeting_report(self._db, self.meeting_id, today=self._clock())
-            written = build_meeting_pdf(data, Path(path))
-        except (DomainError, OSError) as e:
-            self._show_message(self.tr("打印失败：%1").replace("%1", str(e)))
-            return None
-        finally:
-            self.unsetCursor()
-        self.message.setStyleSheet("")
-        self.message.setText(file_link(self.tr("已打印会议纪要到"), written))
-        self.message.show()
-        return written
+        meeting_id = self.meeting_id
+        name = self.tr("会议纪要-%1-%2.pdf").replace("%1", draft.day).replace("%2", draft.kind)
+        return print_report(
+            self,
+            lambda: meeting_report(self._db, meeting_id, today=self._clock())[0],
+            build_meeting_pdf,
+            path,
+            file_name=name,
+            ask_title=self.tr("打印会议纪要"),
+            on_saved=lambda written: show_link(self.message, self.tr("已打印会议纪要到"), written),
+            what=self.tr("会议纪要"),
+            asker=ask_save_path,
+        )

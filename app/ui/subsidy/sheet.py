@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from reportlab.platypus.doctemplate import LayoutError
 from sqlite_utils import Database
 
 from app.db.subsidy import (
@@ -39,7 +38,6 @@ from app.domain.errors import DomainError
 from app.domain.money import capital_amount, format_yuan
 from app.domain.periods import Month
 from app.domain.subsidy import Sheet, SheetLine
-from app.reports.pdf.fonts import FontMissing
 from app.reports.pdf.subsidy import build_subsidy_pdf
 from app.reports.subsidy import subsidy_report
 from app.reports.tabular import write_report
@@ -57,6 +55,7 @@ from app.ui.subsidy import (
 from app.ui.subsidy.panel import TAKEN_BACK, LinePanel
 from app.ui.undo import TabUndo
 from app.ui.widgets.common import ask_save_path, file_link
+from app.ui.widgets.print_preview import print_report, show_link
 from app.ui.widgets.record_form import RecordDialog
 from app.ui.widgets.tables import read_only_table
 
@@ -507,37 +506,21 @@ class SheetPage(CadrePage):
         return self.tr("补助发放表-%1").replace("%1", str(self.month())) + suffix
 
     def print_sheet(self, path: Path | None = None) -> Path | None:
-        """The month's sheet as an A4 landscape PDF for signatures; asks for the file when
-        no ``path`` is given. Returns the path, None when nothing was written."""
+        """The month's sheet as an A4 landscape PDF for signatures, written to ``path``
+        (returned), or without one opened in the print preview; None when refused."""
         month = self.month()
-        if path is None:
-            path = ask_save_path(
-                self, self.tr("打印补助发放表"), self._file_name(".pdf"), self.tr("PDF 文件")
-            )
-            if path is None:
-                return None
-        self.setCursor(Qt.CursorShape.WaitCursor)
-        try:
-            data, _table = subsidy_report(self._db, month)
-            written = build_subsidy_pdf(data, Path(path))
-        except FontMissing as e:
-            QMessageBox.warning(self, self.tr("缺少中文字体"), str(e))
-            return None
-        except (DomainError, OSError) as e:
-            QMessageBox.warning(self, self.tr("打印失败"), str(e))
-            return None
-        except LayoutError:
-            QMessageBox.warning(
-                self, self.tr("打印失败"), self.tr("补助表无法排进 A4 页面，PDF 没有写出。")
-            )
-            return None
-        finally:
-            self.unsetCursor()
-        text = self.tr("已把 %1 补助发放表打印到").replace("%1", f"{month.year}年{month.month}月")
-        self.note_label.setText(file_link(text, written))
-        self.note_label.setStyleSheet("")
-        self.note_label.show()
-        return written
+        told = self.tr("已把 %1 补助发放表打印到").replace("%1", f"{month.year}年{month.month}月")
+        return print_report(
+            self,
+            lambda: subsidy_report(self._db, month)[0],
+            build_subsidy_pdf,
+            path,
+            file_name=self._file_name(".pdf"),
+            ask_title=self.tr("打印补助发放表"),
+            on_saved=lambda written: show_link(self.note_label, told, written),
+            what=self.tr("补助表"),
+            asker=ask_save_path,
+        )
 
     def export_sheet(self, suffix: str, path: Path | None = None) -> Path | None:
         """The month's sheet as ``.xlsx`` or ``.csv``; asks for the file when no ``path``."""
