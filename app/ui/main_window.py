@@ -14,11 +14,21 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QWidget,
+)
 from sqlite_utils import Database
 
 from app.db.schema import SCHEMA_VERSION
 from app.db.store import identity
+from app.domain.periods import Quarter
+from app.reports.pdf.quarterly import build_quarterly_pdf
+from app.reports.quarterly import quarterly_report
 from app.ui.assessment_tab import AssessmentTab
 from app.ui.cadres_tab import CadresTab
 from app.ui.dialogs.import_dialog import ImportDialog
@@ -27,6 +37,7 @@ from app.ui.subsidy_tab import SubsidyTab
 from app.ui.undo import TabUndo
 from app.ui.villages_tab import VillagesTab
 from app.ui.widgets.elided_label import ElidedLabel
+from app.ui.widgets.print_preview import print_report
 
 DEFAULT_SIZE = (1200, 700)  # leaves room for the taskbar on a 1366×768 screen
 
@@ -48,7 +59,7 @@ class MainWindow(QMainWindow):
         clock: Callable[[], date] = date.today,
     ) -> None:
         super().__init__(parent)
-        self._db = db
+        self._db, self._clock = db, clock
         self._db_path = Path(db_path)
         self.identity = identity(db)
         self.display_name = (
@@ -91,6 +102,9 @@ class MainWindow(QMainWindow):
         self.import_action = QAction(self.tr("导入登记表…"), self)
         self.import_action.triggered.connect(self.open_import_dialog)
         file_menu.addAction(self.import_action)
+        self.quarterly_action = QAction(self.tr("打印季度小结…"), self)
+        self.quarterly_action.triggered.connect(lambda: self.print_quarterly())
+        file_menu.addAction(self.quarterly_action)
         file_menu.addSeparator()
         self.quit_action = QAction(self.tr("退出"), self)
         self.quit_action.setShortcut(QKeySequence(self.tr("Ctrl+Q")))
@@ -101,6 +115,36 @@ class MainWindow(QMainWindow):
         self.about_action = QAction(self.tr("关于…"), self)
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
+
+    def print_quarterly(
+        self, quarter: Quarter | None = None, path: Path | None = None
+    ) -> Path | None:
+        """The quarterly summary (季度小结) in the print preview; the quarter is asked for
+        (the last ended one first) unless given."""
+        if quarter is None:
+            last = Quarter.of(self._clock())
+            choices = []
+            q = last
+            for _ in range(8):
+                choices.append(q)
+                q = Quarter(q.year - 1, 4) if q.q == 1 else Quarter(q.year, q.q - 1)
+            labels = [f"{c.year}年第{c.q}季度" for c in choices]
+            label, ok = QInputDialog.getItem(
+                self, self.tr("打印季度小结"), self.tr("季度："), labels, 1, False
+            )
+            if not ok:
+                return None
+            quarter = choices[labels.index(label)]
+        return print_report(
+            self,
+            lambda: quarterly_report(self._db, quarter)[0],
+            build_quarterly_pdf,
+            path,
+            file_name=f"季度小结-{quarter}.pdf",
+            ask_title=self.tr("打印季度小结"),
+            on_saved=lambda _p: None,
+            what=self.tr("季度小结"),
+        )
 
     def about_text(self) -> str:
         return (

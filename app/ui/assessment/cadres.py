@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -30,11 +32,13 @@ from app.domain.assessment import Indicator
 from app.domain.attendance import Role
 from app.domain.errors import DomainError
 from app.reports.assessment import cadre_assessment_report
+from app.reports.pdf.cadre_assessment import build_cadre_assessment_pdf
 from app.sheets import values as v
 from app.sheets.base import Column
 from app.ui.cadres.roster import NOTE_STYLE, CadrePage, button
 from app.ui.models.table_model import RowTableModel
 from app.ui.undo import TabUndo
+from app.ui.widgets.print_preview import print_report
 from app.ui.widgets.record_form import RecordDialog
 from app.ui.widgets.tables import read_only_table
 
@@ -241,6 +245,8 @@ class CadreAssessmentPage(CadrePage):
         top.addSpacing(12)
         top.addWidget(self.summary_label, 1)
         top.addWidget(self.enter_button)
+        self.print_button = QPushButton(self.tr("打印考核表…"))
+        top.addWidget(self.print_button)
 
         self.model = CadreAssessmentModel(self)
         self.table = read_only_table(
@@ -278,8 +284,24 @@ class CadreAssessmentPage(CadrePage):
         self.year_spin.valueChanged.connect(lambda _y: self.refresh())
         self.table.activated.connect(lambda index: self.open_entry(index.row()))
         self.enter_button.clicked.connect(lambda: self.open_entry())
+        self.print_button.clicked.connect(lambda: self.print_forms())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self._update_buttons()
+
+    # -- printing --------------------------------------------------------------------------
+    def print_forms(self, path: Path | None = None) -> Path | None:
+        """The year's cadre assessment forms (one page per cadre) in the print preview."""
+        year = self.year()
+        return print_report(
+            self,
+            lambda: cadre_assessment_report(self._db, year)[0],
+            build_cadre_assessment_pdf,
+            path,
+            file_name=f"干部考核表-{year}.pdf",
+            ask_title=self.tr("打印干部考核表"),
+            on_saved=lambda _p: None,
+            what=self.tr("干部考核表"),
+        )
 
     # -- loading -------------------------------------------------------------------------
     def year(self) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
@@ -21,10 +22,13 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
+    QMessageBox,
     QPushButton,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -40,9 +44,12 @@ from app.domain.assessment import (
     parse_score,
 )
 from app.domain.errors import DomainError
+from app.reports.assessment import village_assessment_report
+from app.reports.pdf.village_assessment import build_village_assessment_pdf
 from app.ui.cadres.roster import push_batch
 from app.ui.undo import TabUndo
 from app.ui.widgets.grades import grade_background, grade_foreground
+from app.ui.widgets.print_preview import print_report
 
 BAD_BACKGROUND = QBrush(QColor("#f4b6b6"))
 BAD_FOREGROUND = QBrush(QColor("#8e1111"))
@@ -320,6 +327,15 @@ class VillageAssessmentPage(QWidget):
         top.addWidget(self.assessor_edit)
         top.addWidget(self.save_row_button)
         top.addWidget(self.save_all_button)
+        self.print_button = QToolButton()
+        self.print_button.setText(self.tr("打印考核表"))
+        self.print_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.print_button)
+        menu.addAction(self.tr("本年度各村考核表（已评分）…"), lambda: self.print_forms())
+        menu.addAction(self.tr("所选村的考核表…"), lambda: self.print_forms(one=True))
+        menu.addAction(self.tr("空白考核表（手工填写）…"), lambda: self.print_forms(blank=True))
+        self.print_button.setMenu(menu)
+        top.addWidget(self.print_button)
 
         self.model = VillageGridModel(self)
         self.table = QTableView()
@@ -438,6 +454,34 @@ class VillageAssessmentPage(QWidget):
         )
         height = self.table.fontMetrics().height()
         self.table.horizontalHeader().setFixedHeight(lines * height + 10)
+
+    # -- printing --------------------------------------------------------------------------
+    def print_forms(
+        self, path: Path | None = None, *, one: bool = False, blank: bool = False
+    ) -> Path | None:
+        """The 100-point forms of the year, one page per village (filled or blank), in the
+        print preview; with ``path`` written there."""
+        year = self.year()
+        if year is None:
+            return None
+        code = None
+        if one:
+            index = self.table.currentIndex()
+            if not index.isValid():
+                QMessageBox.information(self, self.tr("打印考核表"), self.tr("请先选择一个村。"))
+                return None
+            code = self.model.rows[index.row()].code
+        name = f"村级考核表-{year}{'-' + code if code else ''}{'-空白' if blank else ''}.pdf"
+        return print_report(
+            self,
+            lambda: village_assessment_report(self._db, year, village=code, blank=blank)[0],
+            build_village_assessment_pdf,
+            path,
+            file_name=name,
+            ask_title=self.tr("打印村级考核表"),
+            on_saved=lambda _p: None,
+            what=self.tr("村级考核表"),
+        )
 
     # -- history ---------------------------------------------------------------------------
     def _show_history(self) -> None:
