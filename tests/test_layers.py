@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 APP = Path(__file__).resolve().parents[1] / "app"
-PURE = ["domain", "db", "sheets", "reports", "demo"]
+PURE = ["domain", "db", "sheets", "reports", "demo", "exchange"]
 
 
 def imports_of(path: Path) -> set[str]:
@@ -22,6 +22,8 @@ def imports_of(path: Path) -> set[str]:
 
 @pytest.mark.parametrize("package", PURE)
 def test_no_qt_and_no_ui_below_the_window(package):
+    if not (APP / package).exists():
+        pytest.skip(f"app/{package} not written yet")
     offenders = {
         str(p.relative_to(APP)): sorted(
             n for n in imports_of(p) if n.startswith(("PySide6", "app.ui"))

@@ -330,7 +330,7 @@ def test_usage_errors_exit_2_and_later_commands_say_not_yet(township, tmp_path, 
         cli(township, "report", "quarterly", "--quarter", "2026Q3", "-o", str(tmp_path / "x.pdf"))
         == 0
     )
-    assert cli(township, "export", "--quarter", "2026Q3", "-o", str(tmp_path / "x.zip")) == 2
+    assert cli(township, "import", str(tmp_path / "x.zip")) == 2
     assert cli(township, "frobnicate") == 2
     assert "尚未提供" in capsys.readouterr().err
 
