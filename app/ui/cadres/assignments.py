@@ -274,14 +274,7 @@ class AssignmentsPage(CadrePage):
             {A.COL_CADRE: 150, A.COL_VILLAGE: 120, A.COL_ROLE: 110, A.COL_SPAN: 210},
             stretch=A.COL_STATUS,
         )
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.hide()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.message)
+        self._lay_out(top)
 
         self.village_combo.currentIndexChanged.connect(self.reload_rows)
         self.cadre_combo.currentIndexChanged.connect(self.reload_rows)
@@ -337,22 +330,9 @@ class AssignmentsPage(CadrePage):
             .replace("%2", str(current))
         )
 
-    def current_row(self) -> AssignmentRow | None:
-        index = self.table.currentIndex()
-        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row()):
-            return None
-        return self.model.row_at(index.row())
-
     def current_key(self) -> str | None:
         row = self.current_row()
         return row.uuid if row else None
-
-    def select(self, key: str) -> bool:
-        for r, row in enumerate(self.model.rows()):
-            if row.uuid == key:
-                self.table.selectRow(r)
-                return True
-        return False
 
     def _update_buttons(self) -> None:
         row = self.current_row()

@@ -203,19 +203,6 @@ class ChecksPage(CadrePage):
         )
         self._show_year()
 
-    def current_row(self) -> CheckRow | None:
-        index = self.table.currentIndex()
-        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row()):
-            return None
-        return self.model.row_at(index.row())
-
-    def select(self, key: str) -> bool:
-        for r, row in enumerate(self.model.rows()):
-            if row.uuid == key:
-                self.table.selectRow(r)
-                return True
-        return False
-
     def _selection_changed(self) -> None:
         row = self.current_row()
         self.edit_button.setEnabled(row is not None)

@@ -341,14 +341,7 @@ class LeavePage(CadrePage):
             },
             stretch=L.COL_REASON,
         )
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.hide()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.message)
+        self._lay_out(top)
 
         self.cadre_combo.currentIndexChanged.connect(self.reload_rows)
         self.year_combo.currentIndexChanged.connect(self.reload_rows)
@@ -394,19 +387,6 @@ class LeavePage(CadrePage):
         if chosen is not None:
             self.select(chosen.uuid)
         self.count_label.setText(self.tr("共 %n 次请假", "", len(rows)))
-
-    def current_row(self) -> LeaveRow | None:
-        index = self.table.currentIndex()
-        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row()):
-            return None
-        return self.model.row_at(index.row())
-
-    def select(self, key: str) -> bool:
-        for r, row in enumerate(self.model.rows()):
-            if row.uuid == key:
-                self.table.selectRow(r)
-                return True
-        return False
 
     def _update_buttons(self) -> None:
         row = self.current_row()

@@ -188,6 +188,39 @@ class CadrePage(QWidget):
     def refresh(self) -> None:  # pragma: no cover - every page overrides
         raise NotImplementedError
 
+    # -- shared by the list pages (self.table over self.model, rows with a uuid) ----------
+    def current_row(self):
+        """The selected row of the page's table, or None."""
+        index = self.table.currentIndex()
+        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row()):
+            return None
+        return self.model.row_at(index.row())
+
+    def select(self, key: str) -> bool:
+        """Select the row whose ``uuid`` is ``key``; False when it is not listed."""
+        for r, row in enumerate(self.model.rows()):
+            if row.uuid == key:
+                self.table.selectRow(r)
+                return True
+        return False
+
+    def _lay_out(self, top: QHBoxLayout, *, empty: bool = False) -> None:
+        """The page's layout: filters on top, the table, a message line under it (and an
+        "empty" note above the table when ``empty``)."""
+        if empty:
+            self.empty_label = QLabel()
+            self.empty_label.hide()
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        if empty:
+            layout.addWidget(self.empty_label)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+
     def _push(self, change: Change, text: str) -> None:
         if change.before != change.after:
             self._undo.push(change, text)

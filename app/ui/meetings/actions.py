@@ -356,17 +356,7 @@ class ActionsPage(CadrePage):
             },
             stretch=A.COL_TASK,
         )
-        self.empty_label = QLabel()
-        self.empty_label.hide()
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.hide()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
-        layout.addWidget(self.empty_label)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.message)
+        self._lay_out(top, empty=True)
         for combo in (self.status_combo, self.owner_combo, self.village_combo):
             combo.currentIndexChanged.connect(self.refresh)
         self.close_button.clicked.connect(lambda: self.close_item())

@@ -424,17 +424,7 @@ class MeetingsPage(CadrePage):
             },
             stretch=ML.COL_PLACE,
         )
-        self.empty_label = QLabel()
-        self.empty_label.hide()
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.hide()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
-        layout.addWidget(self.empty_label)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.message)
+        self._lay_out(top, empty=True)
 
         self.kind_combo.currentIndexChanged.connect(self.refresh)
         self.period.changed.connect(self.refresh)
