@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QVBoxLayout,
     QWidget,
 )
 from sqlite_utils import Database
@@ -140,15 +139,7 @@ class ChecksPage(CadrePage):
         )
         self.year_label = QLabel()  # the chosen cadre's 不在岗 this year and the grade cap
         self.year_label.setWordWrap(True)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.hide()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.year_label)
-        layout.addWidget(self.message)
+        self._lay_out(top, under=(self.year_label,))
 
         for combo in (self.month_combo, self.cadre_combo, self.result_combo):
             combo.currentIndexChanged.connect(self.reload_rows)

@@ -201,12 +201,15 @@ class CadrePage(QWidget):
         for r, row in enumerate(self.model.rows()):
             if row.uuid == key:
                 self.table.selectRow(r)
+                self.table.scrollTo(self.model.index(r, 0))
                 return True
         return False
 
-    def _lay_out(self, top: QHBoxLayout, *, empty: bool = False) -> None:
-        """The page's layout: filters on top, the table, a message line under it (and an
-        "empty" note above the table when ``empty``)."""
+    def _lay_out(
+        self, top: QHBoxLayout, *, empty: bool = False, under: tuple[QWidget, ...] = ()
+    ) -> None:
+        """The page's layout: filters on top, the table, ``under`` and a message line under
+        it (and an "empty" note above the table when ``empty``)."""
         if empty:
             self.empty_label = QLabel()
             self.empty_label.hide()
@@ -219,6 +222,8 @@ class CadrePage(QWidget):
         if empty:
             layout.addWidget(self.empty_label)
         layout.addWidget(self.table, 1)
+        for widget in under:
+            layout.addWidget(widget)
         layout.addWidget(self.message)
 
     def _push(self, change: Change, text: str) -> None:

@@ -405,18 +405,7 @@ class ActionsPage(CadrePage):
         self.status_combo.setCurrentIndex(self.status_combo.findData(key))
 
     def current_item(self) -> ActionItem | None:
-        index = self.table.currentIndex()
-        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row()):
-            return None
-        return self.model.row_at(index.row())
-
-    def select(self, item_uuid: str) -> bool:
-        for r, row in enumerate(self.model.rows()):
-            if row.uuid == item_uuid:
-                self.table.selectRow(r)
-                self.table.scrollTo(self.model.index(r, 0))
-                return True
-        return False
+        return self.current_row()
 
     def _update_buttons(self) -> None:
         row = self.current_item()
