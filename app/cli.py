@@ -94,6 +94,12 @@ def build_parser() -> Parser:
 
     c = cmd("import", "（县级）合并乡镇上报文件")
     c.add_argument("files", nargs="+")
+    c.add_argument(
+        "--accept-key",
+        action="store_true",
+        help="已向乡镇核实其更换了签名密钥：接受文件中的新公钥",
+    )
+    c.add_argument("--receipt", help="回执另存为文件（.txt .pdf .json）")
 
     cmd("check", "完整性与一致性检查")
     c = cmd("backup", "备份数据库（校验后）")
@@ -291,7 +297,31 @@ def cmd_export(args) -> int:
 
 
 def cmd_import(args) -> int:
-    raise NotAvailable("上报文件合并（import）")
+    from app.exchange.merge import county_identity, import_files
+    from app.exchange.receipt import receipt_document, write_receipt
+
+    receipt_out = Path(args.receipt) if args.receipt else None
+    if receipt_out is not None:
+        if receipt_out.suffix.lower() not in (".txt", ".pdf", ".json"):
+            raise UsageError("回执文件的后缀应为 .txt、.pdf 或 .json")
+        if not receipt_out.parent.exists():
+            raise DomainError(f"回执的输出文件夹不存在：{receipt_out.parent}")
+    db = _open(args)
+    ident = county_identity(db)
+    receipts = import_files(db, [Path(f) for f in args.files], accept_key=args.accept_key)
+    doc = receipt_document(ident, receipts)
+    print(doc["text"])
+    if receipt_out is not None:
+        write_receipt(doc, receipt_out)
+        print(f"回执已写出：{receipt_out}")
+    refused = [r for r in receipts if not r.imported]
+    if refused:
+        print(
+            f"错误：{len(refused)} 个文件被拒绝（见上面的回执），这些文件未导入，数据库中与它们有关的数据未改动。",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
 
 
 def cmd_check(args) -> int:

@@ -55,6 +55,10 @@ LOGGED_TABLES: dict[str, str] = {
     "village_assessments": "{r}.village_code || '/' || {r}.year",
     "village_scores": "{r}.village_code || '/' || {r}.year || '/' || {r}.indicator",
     "cadre_assessments": "{r}.cadre_no || '/' || {r}.year",
+    # county databases: the townships' keys and the files imported (their rows are not
+    # logged one by one: the file is the record, and its receipt is kept in county_files)
+    "county_keys": "{r}.township_code",
+    "county_files": "{r}.township_code || '/' || {r}.period || '/' || {r}.created_at",
 }
 
 V1 = [
@@ -342,6 +346,48 @@ def _m0001_initial(db: Database) -> None:
     install_change_log_triggers(db)
 
 
+# County databases (issue 8): each township's registered key, every file imported with its
+# receipt, the rows the townships sent (as JSON, merged by stable id) and the figures
+# computed from them per quarter (a cache, rebuilt when a newer file arrives).
+V2_COUNTY = [
+    """CREATE TABLE county_keys (
+        township_code TEXT PRIMARY KEY CHECK (length(township_code) = 9),
+        township_name TEXT NOT NULL,
+        public_key TEXT NOT NULL,
+        registered_at TEXT NOT NULL,
+        how TEXT NOT NULL CHECK (how IN ('首次导入', '人工确认更换')))""",
+    """CREATE TABLE county_files (
+        id INTEGER PRIMARY KEY,
+        township_code TEXT NOT NULL, township_name TEXT NOT NULL,
+        period TEXT NOT NULL, created_at TEXT NOT NULL,
+        program_version TEXT, format_version INTEGER NOT NULL,
+        file_name TEXT NOT NULL, manifest_sha256 TEXT NOT NULL UNIQUE,
+        imported_at TEXT NOT NULL,
+        rows_new INTEGER NOT NULL, rows_updated INTEGER NOT NULL,
+        rows_unchanged INTEGER NOT NULL, rows_deleted INTEGER NOT NULL,
+        rows_refused INTEGER NOT NULL,
+        receipt TEXT NOT NULL CHECK (json_valid(receipt)))""",
+    "CREATE INDEX county_files_township ON county_files(township_code, created_at)",
+    """CREATE TABLE county_rows (
+        township_code TEXT NOT NULL, table_name TEXT NOT NULL, row_key TEXT NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (township_code, table_name, row_key)) WITHOUT ROWID""",
+    "CREATE INDEX county_rows_key ON county_rows(table_name, row_key)",
+    """CREATE TABLE county_figures (
+        township_code TEXT NOT NULL, quarter TEXT NOT NULL,
+        file_id INTEGER NOT NULL REFERENCES county_files(id),
+        data TEXT NOT NULL CHECK (json_valid(data)),
+        PRIMARY KEY (township_code, quarter))""",
+]
+
+
+@migrations(name="0002_county_exchange")
+def _m0002_county_exchange(db: Database) -> None:
+    for statement in V2_COUNTY:
+        db.execute(statement)
+    install_change_log_triggers(db)
+
+
 # The schema version is the number of migrations; keep it in PRAGMA user_version.
 SCHEMA_VERSION = len(migrations._migrations)
 
@@ -357,7 +403,10 @@ def install_change_log_triggers(db: Database) -> None:
 
     Call at the end of every migration that changes a logged table's columns.
     """
+    present = set(db.table_names())
     for table, key in LOGGED_TABLES.items():
+        if table not in present:  # added by a later migration
+            continue
         for action in ("insert", "update", "delete"):
             db.execute(f"DROP TRIGGER IF EXISTS log_{table}_{action}")
         enabled = "(SELECT enabled FROM log_control WHERE id = 1) = 1"

@@ -72,7 +72,10 @@ TABLES = (
     "village_scores",
     "cadre_assessments",
     "households",
+    "rule_settings",
 )
+# tables without a uuid: their rows are known by these columns (per township)
+NATURAL_KEYS: dict[str, tuple[str, ...]] = {"rule_settings": ("key", "effective_from")}
 # personal data never leaves the township: villagers' phones; cadres' phones to be safe
 OMITTED: dict[str, frozenset[str]] = {
     "households": frozenset({"phone"}),
@@ -99,11 +102,15 @@ def exported_columns(db: Database, table: str) -> list[str]:
 
 def _jsonl(db: Database, table: str) -> tuple[bytes, int]:
     cols = exported_columns(db, table)
-    if "uuid" not in cols or "modified_at" not in cols:
+    if table in NATURAL_KEYS:
+        order = ", ".join(NATURAL_KEYS[table])
+    elif "uuid" not in cols or "modified_at" not in cols:
         raise DomainError(f"数据表 {table} 缺少 uuid 或 modified_at，无法导出")
+    else:
+        order = "uuid"
     select = ", ".join(f'"{c}"' for c in cols)
     lines = []
-    for row in db.query(f'SELECT {select} FROM "{table}" ORDER BY uuid'):
+    for row in db.query(f'SELECT {select} FROM "{table}" ORDER BY {order}'):
         lines.append(json.dumps(row, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
     body = "".join(line + "\n" for line in lines)
     return body.encode("utf-8"), len(lines)

@@ -35,6 +35,8 @@ class Verified:
     manifest: dict
     tables: dict[str, list[dict]] = field(default_factory=dict)
     public_key: str = ""
+    manifest_bytes: bytes = b""
+    lines: dict[str, list[str]] = field(default_factory=dict)  # each row's exact text
 
 
 def _fail(path: Path, message: str, part: str | None = None) -> DomainError:
@@ -159,18 +161,26 @@ def _verify_open(path: Path, zf: zipfile.ZipFile, max_total: int) -> Verified:
         raise _fail(path, "签名不符：清单已被改动或签名已损坏", SIGNATURE) from None
 
     tables: dict[str, list[dict]] = {}
+    lines: dict[str, list[str]] = {}
     counts = manifest.get("counts") or {}
     for name, data in parts.items():
         if not name.startswith(DATA_PREFIX) or not name.endswith(".jsonl"):
             continue
         table = name[len(DATA_PREFIX) : -len(".jsonl")]
         try:
-            rows = [json.loads(line) for line in data.decode("utf-8").splitlines() if line]
+            texts = [line for line in data.decode("utf-8").split("\n") if line]
+            rows = [json.loads(line) for line in texts]
         except (UnicodeDecodeError, json.JSONDecodeError):
             raise _fail(path, "的数据无法解析", name) from None
         if not all(isinstance(r, dict) for r in rows):
             raise _fail(path, "的数据格式不符", name)
         if counts.get(table) != len(rows):
             raise _fail(path, "的行数与清单不符", name)
-        tables[table] = rows
-    return Verified(manifest=manifest, tables=tables, public_key=manifest["public_key"])
+        tables[table], lines[table] = rows, texts
+    return Verified(
+        manifest=manifest,
+        tables=tables,
+        public_key=manifest["public_key"],
+        manifest_bytes=manifest_bytes,
+        lines=lines,
+    )

@@ -49,6 +49,18 @@ def grade_changes(db: Database, year: int, direction: str) -> dict[str, int]:
 
 
 def quarterly_report(db: Database, quarter: Quarter) -> tuple[dict, Table]:
+    """The quarterly summary; in a county database with imported files, the county's."""
+    ident = store.require_identity(db)
+    if ident.kind == "county":
+        from app.exchange.county import county_quarterly, has_imports
+
+        if has_imports(db):
+            return county_quarterly(db, quarter)
+    return direct_quarterly_report(db, quarter)
+
+
+def direct_quarterly_report(db: Database, quarter: Quarter) -> tuple[dict, Table]:
+    """The quarterly summary over the rows kept in this database itself."""
     ident = store.require_identity(db)
     first, last = quarter.first_day.isoformat(), quarter.last_day.isoformat()
 
@@ -141,29 +153,36 @@ def quarterly_report(db: Database, quarter: Quarter) -> tuple[dict, Table]:
             "SELECT count(*) FROM action_items WHERE status = 'open' AND due_date < ?", [last]
         ),
     }
+    return data, summary_table(ident.display_name, quarter, data)
+
+
+def summary_table(display_name: str, quarter: Quarter, data: dict) -> Table:
+    """The summary as a two-column table (项目, 数值), township or county."""
     rows = [
         ("乡镇数", data["townships"]),
-        ("行政村", n_villages),
-        *[(f"{g}村", f"{n}（{data['villages_by_grade_share'][g]}）") for g, n in by_grade.items()],
+        ("行政村", data["villages"]),
+        *[
+            (f"{g}村", f"{n}（{data['villages_by_grade_share'][g]}）")
+            for g, n in data["villages_by_grade"].items()
+        ],
         *[(f"升级 {k}", v) for k, v in data["upgrades"].items()],
         *[(f"降级 {k}", v) for k, v in data["downgrades"].items()],
         ("驻村/兼职干部", data["cadres"]),
         ("出勤天数", data["present_days"]),
-        ("达标周期/考核周期", f"{met}/{judged}"),
+        ("达标周期/考核周期", f"{data['met_periods']}/{data['judged_periods']}"),
         ("查岗次数", data["checks"]),
         ("查岗不在岗", data["unexcused_absences"]),
         ("补助合计（元）", data["subsidy_total"]),
-        ("会议（召开/应开周例会）", f"{data['meetings']}/{expected_weeks}"),
+        ("会议（召开/应开周例会）", f"{data['meetings']}/{data['weekly_meetings_expected']}"),
         ("民情日记", data["diaries"]),
         ("办实事（件）", data["practical_matters"]),
         ("办实事投入资金（元）", data["practical_matters_funds"]),
         ("未办结督办事项", data["action_items_open"]),
         ("逾期督办事项", data["action_items_overdue"]),
     ]
-    table = Table(
-        title=f"{ident.display_name} {quarter.year}年第{quarter.q}季度工作小结",
+    return Table(
+        title=f"{display_name} {quarter.year}年第{quarter.q}季度工作小结",
         header=("项目", "数值"),
         rows=rows,
         sheet_name=f"{quarter}小结",
     )
-    return data, table

@@ -324,15 +324,15 @@ def test_garbage_files_exit_1(township, tmp_path, capsys):
     assert db_state(township) == before
 
 
-def test_usage_errors_exit_2_and_later_commands_say_not_yet(township, tmp_path, capsys):
+def test_usage_errors_exit_2_and_import_into_a_township_exit_1(township, tmp_path, capsys):
     assert cli(township, "report", "subsidy", "-o", str(tmp_path / "x.json")) == 2  # no --month
     assert (  # printed since issue 7
         cli(township, "report", "quarterly", "--quarter", "2026Q3", "-o", str(tmp_path / "x.pdf"))
         == 0
     )
-    assert cli(township, "import", str(tmp_path / "x.zip")) == 2
     assert cli(township, "frobnicate") == 2
-    assert "尚未提供" in capsys.readouterr().err
+    assert cli(township, "import", str(tmp_path / "x.zip")) == 1  # since issue 8
+    assert "只有县级汇总数据库" in capsys.readouterr().err
 
 
 def test_bad_month_and_quarter_exit_1(township, tmp_path, capsys):
