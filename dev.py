@@ -2,6 +2,7 @@
 """Set everything up, then open the program on demo data or run the tests.
 
     python3 dev.py demo     # set up, then open the main window on demo data
+    python3 dev.py demo --demo-county   # … on a county database with three townships imported
     python3 dev.py test     # set up, then run the whole test suite (offscreen)
 
 Works on Debian/Ubuntu and on Windows (``py dev.py demo``). Set-up is idempotent:

@@ -6,7 +6,24 @@ import sys
 from pathlib import Path
 
 
-def run_gui(db: Path | None = None, demo: bool = False) -> int:
+def make_county_demo(path: Path, townships: int = 3):
+    """A county database with ``townships`` demo townships' files imported (as the county)."""
+    import tempfile
+
+    from app.db.connection import open_database
+    from app.db.store import initialise
+    from app.demo import names as N
+    from app.demo.county_files import township_files
+    from app.exchange.merge import import_files
+
+    database = open_database(path, create=True)
+    initialise(database, county_code=N.COUNTY[0], county_name=N.COUNTY[1])
+    with tempfile.TemporaryDirectory() as folder:
+        import_files(database, township_files(Path(folder), townships))
+    return database
+
+
+def run_gui(db: Path | None = None, demo: bool = False, demo_county: bool = False) -> int:
     from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
     from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -25,9 +42,14 @@ def run_gui(db: Path | None = None, demo: bool = False) -> int:
     ):
         app.installTranslator(translator)
 
-    path = demo_db_path() if demo else (db or default_db_path())
+    if demo_county:
+        path = demo_db_path("county")
+    else:
+        path = demo_db_path() if demo else (db or default_db_path())
     try:
-        if demo and not path.exists():
+        if demo_county and not path.exists():
+            database = make_county_demo(path)
+        elif demo and not path.exists():
             from app.demo_setup import make_demo
 
             database = open_database(path, create=True)

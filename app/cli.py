@@ -46,6 +46,11 @@ def build_parser() -> Parser:
         help="数据库文件（默认：用户数据文件夹中的 township.sqlite，或环境变量 TOWNSHIP_OFFICE_DB）",
     )
     p.add_argument("--demo", action="store_true", help="在演示数据库上打开主窗口")
+    p.add_argument(
+        "--demo-county",
+        action="store_true",
+        help="在县级演示数据库上打开主窗口（三个演示乡镇的上报文件已导入）",
+    )
     p.add_argument("--version", action="store_true", help="显示版本")
     sub = p.add_subparsers(dest="command", parser_class=Parser)
 
@@ -396,7 +401,9 @@ def run(argv: list[str] | None = None) -> int:
     if args.command is None:
         from app.__main__ import run_gui
 
-        return run_gui(db=Path(args.db) if args.db else None, demo=args.demo)
+        return run_gui(
+            db=Path(args.db) if args.db else None, demo=args.demo, demo_county=args.demo_county
+        )
     try:
         return COMMANDS[args.command](args)
     except UsageError as e:

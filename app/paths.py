@@ -8,6 +8,7 @@ from pathlib import Path
 APP_NAME = "township-office"
 DB_FILE = "township.sqlite"
 DEMO_FILE = "demo.sqlite"
+DEMO_COUNTY_FILE = "demo-county.sqlite"  # a county database with demo townships imported
 
 
 def data_dir() -> Path:
@@ -27,5 +28,5 @@ def default_db_path() -> Path:
     return data_dir() / DB_FILE
 
 
-def demo_db_path() -> Path:
-    return data_dir() / DEMO_FILE
+def demo_db_path(scale: str = "township") -> Path:
+    return data_dir() / (DEMO_COUNTY_FILE if scale == "county" else DEMO_FILE)

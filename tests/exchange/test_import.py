@@ -13,6 +13,7 @@ import json
 import shutil
 import zipfile
 from datetime import date, datetime, timezone
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -156,8 +157,6 @@ def test_round_trip_reproduces_each_townships_figures(world, tmp_path, capsys):
         assert total["villages_by_grade"][grade] == sum(
             r["villages_by_grade"][grade] for r in reports
         )
-    from decimal import Decimal
-
     assert Decimal(total["subsidy_total"]) == sum(Decimal(r["subsidy_total"]) for r in reports)
     db.conn.close()
 
@@ -472,3 +471,30 @@ def test_every_exported_table_is_merged(world, tmp_path):
     tables = {t for (t,) in db.execute("SELECT DISTINCT table_name FROM county_rows").fetchall()}
     own = open_database(world["folder"] / "612701102.sqlite")
     assert tables == {t for t in TABLES if own[t].count}
+
+
+def test_county_quarterly_pdf_lists_each_township(world, tmp_path):
+    import subprocess
+
+    county = _county_copy(world, tmp_path)
+    pdf, js = tmp_path / "县季度小结.pdf", tmp_path / "q.json"
+    assert cli(county, "report", "quarterly", "--quarter", str(Q), "-o", str(pdf)) == 0
+    assert cli(county, "report", "quarterly", "--quarter", str(Q), "-o", str(js)) == 0
+    data = json.loads(js.read_text(encoding="utf-8"))
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "全县" in text and "分乡镇情况" in text
+    for t in data["by_township"]:
+        assert t["name"] in text
+        assert f"{Decimal(t['subsidy_total']):,.2f}" in text
+    assert f"{Decimal(data['subsidy_total']):,.2f}" in text
+
+
+def test_county_demo_imports_demo_townships(tmp_path):
+    from app.__main__ import make_county_demo
+
+    db = make_county_demo(tmp_path / "demo-county.sqlite", townships=2)
+    files = db.execute("SELECT township_name, rows_refused FROM county_files").fetchall()
+    assert sorted(files) == [("柳河镇", 0), ("青石镇", 0)]
+    assert db.execute("SELECT count(*) FROM county_keys").fetchone()[0] == 2

@@ -16,7 +16,7 @@ from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
 from app.domain.periods import Quarter
 from app.reports.pdf.layout import HEADER_FILL, Document, PageSpec
@@ -225,9 +225,12 @@ def build_quarterly_pdf(data: dict, out_path: Path, printed_on: date | None = No
     story.append(grid(rows, [36, 0, 40, 0], header=False))
     short = data.get("cadres_short") or []
     text = f"其中{roles}。" if roles else ""
-    text += f"在村时间未全部达标的干部 {len(short)} 名" + (
-        f"（{'、'.join(short)}）。" if short else "。"
-    )
+    if data.get("scope") == "county":
+        text += f"在村时间未全部达标的干部 {len(short)} 名（分乡镇情况见第六部分）。"
+    else:
+        text += f"在村时间未全部达标的干部 {len(short)} 名" + (
+            f"（{'、'.join(short)}）。" if short else "。"
+        )
     story.append(doc.para(text, "note"))
 
     # 三、补助
@@ -254,5 +257,64 @@ def build_quarterly_pdf(data: dict, out_path: Path, printed_on: date | None = No
     # 五、主要成效
     section("五", "主要成效")
     story.append(doc.para(narrative(data)))
-    story += [Spacer(1, 10 * mm), doc.signature_line(("制表", "审核", "分管领导", "日期"))]
+    closing = [Spacer(1, 10 * mm), doc.signature_line(("制表", "审核", "分管领导", "日期"))]
+    if data.get("by_township"):
+        # the last section keeps the signature line company, never alone on a page
+        story.append(Spacer(1, 3 * mm))
+        story.append(
+            KeepTogether(
+                [
+                    doc.para("六、分乡镇情况", "heading"),
+                    township_table(data, grid),
+                    doc.para(
+                        "各乡镇数据取自其最新导入的上报文件，由本程序按乡镇原始记录重新计算。",
+                        "note",
+                    ),
+                    *closing,
+                ]
+            )
+        )
+    else:
+        story += closing
     return doc.write(story, out_path)
+
+
+def township_table(data: dict, grid) -> Table:
+    """One row per township (county scope) and a 合计 row."""
+    rows = [
+        ["乡镇", "村", "一二类村", "干部", "在村天数", "达标率", "不在岗", "补助（元）", "会议"]
+    ]
+
+    def rate(met: int, judged: int) -> str:
+        return f"{100 * met / judged:.1f}%" if judged else "—"
+
+    for t in data["by_township"]:
+        grades = t.get("villages_by_grade") or {}
+        rows.append(
+            [
+                t["name"],
+                count(t.get("villages") or 0),
+                count(grades.get("一类", 0) + grades.get("二类", 0)),
+                count(t.get("cadres") or 0),
+                count(t.get("present_days") or 0),
+                rate(t.get("met_periods") or 0, t.get("judged_periods") or 0),
+                count(t.get("unexcused_absences") or 0),
+                yuan(t.get("subsidy_total") or "0.00"),
+                count(t.get("meetings") or 0),
+            ]
+        )
+    by_grade = data["villages_by_grade"]
+    rows.append(
+        [
+            "合计",
+            count(data["villages"]),
+            count(by_grade.get("一类", 0) + by_grade.get("二类", 0)),
+            count(data["cadres"]),
+            count(data["present_days"]),
+            rate(data.get("met_periods", 0), data.get("judged_periods", 0)),
+            count(data["unexcused_absences"]),
+            yuan(data["subsidy_total"]),
+            count(data["meetings"]),
+        ]
+    )
+    return grid(rows, [0, 12, 18, 14, 20, 18, 16, 28, 14])
