@@ -104,6 +104,9 @@ def consistency_problems(db: Database) -> list[str]:
                  ON s.village_code = a.village_code AND s.year = a.year
                WHERE s.s != a.total_tenths""",
         "任职结束日期早于开始日期": "SELECT cadre_no FROM assignments WHERE end_date IS NOT NULL AND end_date < start_date",
+        "乡镇上报数据没有对应的导入记录或公钥": """SELECT DISTINCT township_code FROM county_rows
+               WHERE township_code NOT IN (SELECT township_code FROM county_files)
+                  OR township_code NOT IN (SELECT township_code FROM county_keys)""",
     }
     for what, sql in checks.items():
         bad = [r[0] for r in db.execute(sql).fetchall()]

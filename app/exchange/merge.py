@@ -87,11 +87,11 @@ class Receipt:
         if self.township_code:
             lines.append(f"乡镇：{self.township_name}（{self.township_code}）")
         if self.period:
-            lines.append(f"季度：{self.period}　生成时间：{self.created_at}")
+            lines.append(f"季度：{self.period}　生成时间：{shown_time(self.created_at)}")
         if not self.imported:
             lines.append(f"结果：已拒绝，数据库未改动。原因：{self.message}")
             return "\n".join(lines)
-        lines.append(f"结果：已导入（{self.imported_at}）")
+        lines.append(f"结果：已导入（{shown_time(self.imported_at)}）")
         if self.key_registered == "首次导入":
             lines.append("签名公钥：首次导入，已登记该乡镇的公钥")
         elif self.key_registered:
@@ -150,6 +150,14 @@ TABLE_NAMES = {
     "households": "户情档案",
     "rule_settings": "规则设置",
 }
+
+
+def shown_time(text: str) -> str:
+    """An ISO time as people read it: 2026-11-28 10:00 (local time of the writer)."""
+    try:
+        return datetime.fromisoformat(text).strftime("%Y-%m-%d %H:%M")
+    except (TypeError, ValueError):
+        return str(text)
 
 
 def canonical(row: dict) -> str:
@@ -290,7 +298,7 @@ def _import_one(
         "SELECT file_name, imported_at FROM county_files WHERE manifest_sha256 = ?", [sha]
     ).fetchone()
     if same:
-        raise _Refused(f"该文件已于 {same[1]} 导入过（{same[0]}），本次未作改动")
+        raise _Refused(f"该文件已于 {shown_time(same[1])} 导入过（{same[0]}），本次未作改动")
     latest = db.execute(
         """SELECT file_name, period, created_at FROM county_files WHERE township_code = ?
            ORDER BY created_at DESC, id DESC LIMIT 1""",
@@ -298,8 +306,8 @@ def _import_one(
     ).fetchone()
     if latest and _instant(receipt.created_at) <= _instant(latest[2]):
         raise _Refused(
-            f"比已导入的文件旧：已导入 {latest[0]}（{latest[1]}，生成于 {latest[2]}），"
-            f"本文件生成于 {receipt.created_at}；较旧的文件不能覆盖较新的数据"
+            f"比已导入的文件旧：已导入 {latest[0]}（{latest[1]}，生成于 {shown_time(latest[2])}），"
+            f"本文件生成于 {shown_time(receipt.created_at)}；较旧的文件不能覆盖较新的数据"
         )
 
     registered = db.execute(
