@@ -128,7 +128,7 @@ def test_refused_file_says_why(doc, pdf):
     refused = doc["receipts"][2]
     assert "已拒绝，数据库未改动。原因：" in text
     assert re.sub(r"\s+", "", refused["message"]) in text
-    assert text.count("已拒绝") == 2  # the heading and the result of the third file
+    assert text.count("已拒绝") == 3  # the overview, the heading and the result of the third file
 
 
 def test_signatures_fonts_and_margins(pdf):
