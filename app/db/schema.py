@@ -368,11 +368,14 @@ V2_COUNTY = [
         rows_refused INTEGER NOT NULL,
         receipt TEXT NOT NULL CHECK (json_valid(receipt)))""",
     "CREATE INDEX county_files_township ON county_files(township_code, created_at)",
+    # row_key: the row's uuid (one township's alone), or for tables without a uuid
+    # "<township code>/<natural key>"
     """CREATE TABLE county_rows (
+        id INTEGER PRIMARY KEY,
         township_code TEXT NOT NULL, table_name TEXT NOT NULL, row_key TEXT NOT NULL,
         data TEXT NOT NULL,
-        PRIMARY KEY (township_code, table_name, row_key)) WITHOUT ROWID""",
-    "CREATE INDEX county_rows_key ON county_rows(table_name, row_key)",
+        UNIQUE (table_name, row_key))""",
+    "CREATE INDEX county_rows_township ON county_rows(township_code, table_name)",
     """CREATE TABLE county_figures (
         township_code TEXT NOT NULL, quarter TEXT NOT NULL,
         file_id INTEGER NOT NULL REFERENCES county_files(id),

@@ -10,6 +10,7 @@ recomputed when a newer file from the township arrives.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
 from datetime import date
 
@@ -17,7 +18,7 @@ from sqlite_utils import Database
 
 from app.db import store
 from app.db.compliance import cadre_compliance
-from app.db.connection import memory_database
+from app.db.connection import configure, memory_database
 from app.db.subsidy import sheet_for_month
 from app.domain.assessment import GRADES, change
 from app.domain.money import format_yuan, parse_yuan
@@ -30,7 +31,7 @@ FIGURES_VERSION = 1  # bump when the figures' form changes: cached ones are reco
 
 
 def latest_files(db: Database) -> list[dict]:
-    """Per township, its latest imported file (newest first by creation), with file count."""
+    """Per township (by code), its latest imported file, with the number of files."""
     return [
         dict(r)
         for r in db.query(
@@ -45,56 +46,165 @@ def latest_files(db: Database) -> list[dict]:
     ]
 
 
+# the tables the figures are computed from (households, minutes, scores … are not needed)
+FIGURE_TABLES = (
+    "townships",
+    "villages",
+    "cadres",
+    "assignments",
+    "attendance",
+    "checks",
+    "diaries",
+    "meetings",
+    "action_items",
+    "practical_matters",
+    "subsidy_rates",
+    "subsidy_months",
+    "subsidy_lines",
+    "subsidy_adjustments",
+    "village_assessments",
+    "rule_settings",
+)
+_TEMPLATE: list[sqlite3.Connection] = []  # an empty schema, copied for each township
+
+
+def _empty_township_database() -> Database:
+    if not _TEMPLATE:
+        template = memory_database().conn
+        # read-only copies: no change log, no bookkeeping of approved months
+        for (name,) in template.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        ).fetchall():
+            template.execute(f'DROP TRIGGER "{name}"')
+        _TEMPLATE.append(template)
+    conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+    _TEMPLATE[0].backup(conn)
+    configure(conn)
+    return Database(conn)
+
+
 def materialise(
-    db: Database, township_code: str, rows: dict[str, list[dict]] | None = None
+    db: Database,
+    township_code: str,
+    tables: tuple[str, ...] = TABLES,
+    *,
+    staged: bool = False,
 ) -> Database:
     """An in-memory township database holding the rows the township sent.
 
-    ``rows`` (by table) are those rows when the caller has them already parsed.
+    ``tables`` limits it to those tables; ``staged`` reads the rows of the file being
+    imported (``temp.staging``, same connection) instead of the stored ones.
     """
     latest = db.execute(
         """SELECT township_name FROM county_files WHERE township_code = ?
            ORDER BY created_at DESC LIMIT 1""",
         [township_code],
     ).fetchone()
-    ident = store.require_identity(db)
-    mdb = memory_database()
+    lines = township_lines(db, township_code, tables, staged=staged)
+    return build_township(
+        store.require_identity(db),
+        township_code,
+        latest[0] if latest else township_code,
+        lines,
+        tables,
+    )
+
+
+def township_lines(
+    db: Database, township_code: str, tables: tuple[str, ...], *, staged: bool = False
+) -> list[tuple[str, str]]:
+    """(table, JSON line) of the township's rows in ``tables``."""
+    wanted = ", ".join(f"'{t}'" for t in tables)
+    if staged:
+        return db.execute(
+            f"""SELECT table_name, line FROM temp.staging
+                WHERE why IS NULL AND table_name IN ({wanted})"""
+        ).fetchall()
+    return db.execute(
+        f"""SELECT table_name, data FROM county_rows
+            WHERE township_code = ? AND table_name IN ({wanted})""",
+        [township_code],
+    ).fetchall()
+
+
+def build_township(
+    ident: store.Identity,
+    township_code: str,
+    township_name: str,
+    lines: list[tuple[str, str]],
+    tables: tuple[str, ...] = TABLES,
+) -> Database:
+    """A township database in memory from its rows' JSON lines (any thread)."""
+    mdb = _empty_township_database()
     mdb.execute("PRAGMA foreign_keys = OFF")  # rows refused at import may leave gaps
     with mdb.atomic():
-        store.set_change_log(mdb, False)
         mdb["meta"].insert_all(
             [
                 {"key": "kind", "value": "township"},
                 {"key": "county_code", "value": ident.county_code},
                 {"key": "county_name", "value": ident.county_name},
                 {"key": "township_code", "value": township_code},
-                {"key": "township_name", "value": latest[0] if latest else township_code},
+                {"key": "township_name", "value": township_name},
             ]
         )
-        for table in TABLES:
-            cols = [c.name for c in mdb[table].columns]
-            if rows is not None:
-                found = rows.get(table) or []
-            else:
-                found = [
-                    json.loads(d)
-                    for (d,) in db.execute(
-                        "SELECT data FROM county_rows WHERE township_code = ? AND table_name = ?",
-                        [township_code, table],
-                    ).fetchall()
-                ]
-            if not found:
+        mdb.execute("CREATE TEMP TABLE lines (table_name TEXT NOT NULL, line TEXT NOT NULL)")
+        mdb.conn.executemany("INSERT INTO temp.lines VALUES (?, ?)", lines)
+        for table in tables:
+            first = mdb.execute(
+                "SELECT line FROM temp.lines WHERE table_name = ? LIMIT 1", [table]
+            ).fetchone()
+            if first is None:
                 continue
-            names = [c for c in cols if c in found[0]]
-            placeholders = ", ".join("?" * len(names))
-            mdb.conn.executemany(
-                f'INSERT OR REPLACE INTO "{table}" ({", ".join(names)}) VALUES ({placeholders})',
-                [tuple(r.get(c) for c in names) for r in found],
+            present = json.loads(first[0])
+            names = [c.name for c in mdb[table].columns if c.name in present]
+            values = ", ".join(f"json_extract(line, '$.{c}')" for c in names)
+            mdb.execute(
+                f"""INSERT OR REPLACE INTO "{table}" ({", ".join(f'"{c}"' for c in names)})
+                    SELECT {values} FROM temp.lines WHERE table_name = ?""",
+                [table],
             )
+        mdb.execute("DROP TABLE temp.lines")
         # every approved month is judged again for late changes (a superset is exact)
         mdb.execute("INSERT OR IGNORE INTO subsidy_dirty SELECT month FROM subsidy_months")
-        store.set_change_log(mdb, True)
     return mdb
+
+
+def figures_from_lines(
+    ident: store.Identity,
+    township_code: str,
+    township_name: str,
+    lines: list[tuple[str, str]],
+    quarter: Quarter,
+) -> dict:
+    """A township's figures for ``quarter`` from its rows (any thread: no county access)."""
+    tdb = build_township(ident, township_code, township_name, lines, FIGURE_TABLES)
+    try:
+        return compute_figures(tdb, quarter)
+    finally:
+        tdb.conn.close()
+
+
+def store_figures(
+    db: Database, township_code: str, file_id: int, quarter: Quarter, figures: dict
+) -> bool:
+    """Keep ``figures`` computed from file ``file_id``, unless a newer file came since."""
+    latest = db.execute(
+        """SELECT id FROM county_files WHERE township_code = ?
+           ORDER BY created_at DESC, id DESC LIMIT 1""",
+        [township_code],
+    ).fetchone()
+    if latest is None or latest[0] != file_id:
+        return False
+    db["county_figures"].upsert(
+        {
+            "township_code": township_code,
+            "quarter": str(quarter),
+            "file_id": file_id,
+            "data": json.dumps(figures, ensure_ascii=False),
+        },
+        pk=("township_code", "quarter"),
+    )
+    return True
 
 
 def compute_figures(tdb: Database, quarter: Quarter, as_of: date | None = None) -> dict:
@@ -163,39 +273,24 @@ def compute_figures(tdb: Database, quarter: Quarter, as_of: date | None = None) 
     }
 
 
-def refresh_figures(
-    db: Database,
-    township_code: str,
-    file_id: int,
-    quarter: Quarter,
-    rows: dict[str, list[dict]] | None = None,
-) -> dict:
-    """Drop the township's cached figures (a newer file came) and compute ``quarter``'s."""
-    db.execute("DELETE FROM county_figures WHERE township_code = ?", [township_code])
-    return _compute_and_store(db, township_code, file_id, quarter, rows)
+def forget_figures(db: Database, township_code: str, file_id: int, *, changed: bool) -> None:
+    """A newer file came: drop the figures kept, or (no row changed) move them to it."""
+    if changed:
+        db.execute("DELETE FROM county_figures WHERE township_code = ?", [township_code])
+    else:
+        db.execute(
+            "UPDATE county_figures SET file_id = ? WHERE township_code = ?",
+            [file_id, township_code],
+        )
 
 
-def _compute_and_store(
-    db: Database,
-    township_code: str,
-    file_id: int,
-    quarter: Quarter,
-    rows: dict[str, list[dict]] | None = None,
-) -> dict:
-    tdb = materialise(db, township_code, rows)
-    try:
-        figures = compute_figures(tdb, quarter)
-    finally:
-        tdb.conn.close()
-    db["county_figures"].upsert(
-        {
-            "township_code": township_code,
-            "quarter": str(quarter),
-            "file_id": file_id,
-            "data": json.dumps(figures, ensure_ascii=False),
-        },
-        pk=("township_code", "quarter"),
-    )
+def _compute_and_store(db: Database, township_code: str, file_id: int, quarter: Quarter) -> dict:
+    name = db.execute("SELECT township_name FROM county_files WHERE id = ?", [file_id]).fetchone()[
+        0
+    ]
+    lines = township_lines(db, township_code, FIGURE_TABLES)
+    figures = figures_from_lines(store.require_identity(db), township_code, name, lines, quarter)
+    store_figures(db, township_code, file_id, quarter, figures)
     return figures
 
 

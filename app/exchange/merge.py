@@ -18,7 +18,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
+import zipfile
+import zlib
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +32,14 @@ from sqlite_utils import Database
 from app.db import store
 from app.domain.errors import DomainError
 from app.domain.periods import Quarter
+from app.exchange import MANIFEST
+from app.exchange.county import (
+    FIGURE_TABLES,
+    figures_from_lines,
+    forget_figures,
+    store_figures,
+    township_lines,
+)
 from app.exchange.export import NATURAL_KEYS, TABLES
 from app.exchange.verify import Verified, verify_file
 
@@ -58,6 +70,7 @@ class Receipt:
     created_at: str = ""
     imported_at: str = ""
     key_registered: str = ""  # "" | "首次导入" | "人工确认更换"
+    offered_key: str = ""  # refused: the file's key differs from the one registered
     replaced_file: str = ""  # the file whose rows this one replaced
     tables: dict[str, TableCount] = field(default_factory=dict)
     refused_rows: list[tuple[str, str, str]] = field(default_factory=list)  # table, key, why
@@ -76,6 +89,7 @@ class Receipt:
             "created_at": self.created_at,
             "imported_at": self.imported_at,
             "key_registered": self.key_registered,
+            "offered_key": self.offered_key,
             "replaced_file": self.replaced_file,
             "rows": {what: self.total(what) for what in (*ACTIONS, "refused")},
             "tables": {t: vars(c) for t, c in self.tables.items()},
@@ -160,38 +174,6 @@ def shown_time(text: str) -> str:
         return str(text)
 
 
-def canonical(row: dict) -> str:
-    """The text a row is written as in the file (and stored and compared as)."""
-    return json.dumps(row, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def row_key(table: str, row: dict) -> str | None:
-    cols = NATURAL_KEYS.get(table)
-    if cols:
-        values = [row.get(c) for c in cols]
-        if not all(isinstance(v, str) and v for v in values):
-            return None
-        return "@".join(values)  # type: ignore[arg-type]
-    value = row.get("uuid")
-    return value if isinstance(value, str) and 0 < len(value) <= 64 else None
-
-
-def _ownership(table: str, row: dict, township: str) -> str | None:
-    """Why ``row`` is not the township's own, or None."""
-    if table == "townships" and row.get("code") != township:
-        return f"乡镇代码 {row.get('code')} 不是本文件的乡镇"
-    if table == "villages":
-        code = str(row.get("code") or "")
-        if not code.startswith(township) or row.get("township_code") != township:
-            return f"村代码 {code} 不属于乡镇 {township}"
-    if table == "cadres" and row.get("township_code") != township:
-        return f"干部属于乡镇 {row.get('township_code')}"
-    village = row.get("village_code")
-    if table != "villages" and village is not None and not str(village).startswith(township):
-        return f"村代码 {village} 不属于乡镇 {township}"
-    return None
-
-
 class _Refused(DomainError):
     pass
 
@@ -221,41 +203,93 @@ def import_files(
     ident = county_identity(db)
     now = now or (lambda: datetime.now().astimezone())
     paths = [Path(p) for p in paths]
-    checked: list[tuple[Path, Verified | None, Receipt]] = []
+    # first the manifests, to take each township's files oldest first; each file is then
+    # verified completely just before it is merged (one file's data in memory at a time)
+    checked: list[tuple[Path, Receipt]] = []
     for path in paths:
         receipt = Receipt(file=path.name)
-        try:
-            verified = verify_file(path)
-        except DomainError as e:
-            receipt.message = str(e)
-            checked.append((path, None, receipt))
-            continue
-        m = verified.manifest
+        m = peek_manifest(path)
         receipt.township_code = str(m.get("township_code") or "")
         receipt.township_name = str(m.get("township_name") or "")
         receipt.period = str(m.get("period") or "")
         receipt.created_at = str(m.get("created_at") or "")
-        checked.append((path, verified, receipt))
+        checked.append((path, receipt))
     order = sorted(
         range(len(checked)),
-        key=lambda i: (checked[i][2].township_code, checked[i][2].created_at, i),
+        key=lambda i: (checked[i][1].township_code, checked[i][1].created_at, i),
     )
+    jobs: list[tuple[_FiguresJob, Future]] = []
+    # a checkpoint after each file would copy its pages twice: one at the end instead
+    auto = db.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+    db.execute("PRAGMA wal_autocheckpoint = 0")
+    try:
+        _import_all(db, ident, checked, order, accept_key, now, progress, jobs)
+    finally:
+        db.execute(f"PRAGMA wal_autocheckpoint = {int(auto)}")
+        try:
+            db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.OperationalError:  # busy: the next automatic one will do it
+            pass
+    if progress:
+        progress(len(order), len(order), "")
+    return [c[1] for c in checked]
+
+
+def _import_all(db, ident, checked, order, accept_key, now, progress, jobs) -> None:
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        _import_in_order(db, ident, checked, order, accept_key, now, progress, pool, jobs)
+        for job, future in jobs:
+            try:
+                figures = future.result()
+            except Exception:  # noqa: BLE001 — a cache: computed again when first needed
+                continue
+            with db.atomic():
+                store_figures(db, job.township, job.file_id, job.quarter, figures)
+
+
+def _import_in_order(db, ident, checked, order, accept_key, now, progress, pool, jobs) -> None:
     for done, i in enumerate(order):
-        path, verified, receipt = checked[i]
+        path, receipt = checked[i]
         if progress:
             progress(done, len(order), path.name)
-        if verified is None:
+        try:
+            verified = verify_file(path, rows=False)
+        except DomainError as e:
+            receipt.message = str(e)
             continue
         try:
             with db.atomic():
-                _import_one(db, ident, path, verified, receipt, accept_key, now())
+                job = _import_one(db, ident, path, verified, receipt, accept_key, now())
             receipt.imported = True
         except _Refused as e:
-            receipt.message = str(e)
+            receipt.message, receipt.imported = str(e), False
             receipt.tables, receipt.refused_rows = {}, []
-    if progress:
-        progress(len(order), len(order), "")
-    return [c[2] for c in checked]
+            continue
+        finally:
+            db.execute("DROP TABLE IF EXISTS temp.staging")
+        if job is not None:  # SQLite lets go of the GIL: this overlaps the next merge
+            jobs.append(
+                (
+                    job,
+                    pool.submit(
+                        figures_from_lines, ident, job.township, job.name, job.lines, job.quarter
+                    ),
+                )
+            )
+            job.lines = []
+
+
+def peek_manifest(path: Path) -> dict:
+    """The manifest as written, unchecked ({} when unreadable): for ordering only."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo(MANIFEST)
+            if info.file_size > 1 << 20:
+                return {}
+            data = json.loads(zf.read(info).decode("utf-8"))
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, zlib.error, EOFError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _manifest_sha(verified: Verified) -> str:
@@ -270,7 +304,8 @@ def _import_one(
     receipt: Receipt,
     accept_key: bool,
     now: datetime,
-) -> None:
+) -> _FiguresJob | None:
+    """Merge one verified file (inside the caller's transaction); the figures to compute."""
     m = verified.manifest
     township = receipt.township_code
     if (
@@ -318,6 +353,7 @@ def _import_one(
         receipt.key_registered = "首次导入"
     elif registered[0] != verified.public_key:
         if not accept_key:
+            receipt.offered_key = verified.public_key
             raise _Refused(
                 f"签名公钥与本县登记的不同（登记 {fingerprint(registered[0])}，"
                 f"本文件 {fingerprint(verified.public_key)}）。如已向乡镇核实其更换了密钥，"
@@ -338,7 +374,8 @@ def _import_one(
     if latest:
         receipt.replaced_file = latest[0]
     receipt.imported_at = stamp
-    rows = _merge_rows(db, township, verified, receipt)
+    receipt.imported = True  # as stored in county_files (the transaction may still fail)
+    _merge_rows(db, path, township, verified, receipt)
     file_id = (
         db["county_files"]
         .insert(
@@ -362,9 +399,32 @@ def _import_one(
         )
         .last_pk
     )
-    from app.exchange.county import refresh_figures
+    changed = any(receipt.total(what) for what in ("new", "updated", "deleted"))
+    forget_figures(db, township, int(file_id), changed=changed)
+    kept = db.execute(
+        "SELECT 1 FROM county_figures WHERE township_code = ? AND quarter = ?",
+        [township, receipt.period],
+    ).fetchone()
+    job = None
+    if not kept:  # the figures of the file's quarter, computed while the next file merges
+        job = _FiguresJob(
+            township,
+            receipt.township_name,
+            int(file_id),
+            Quarter.parse(receipt.period),
+            township_lines(db, township, FIGURE_TABLES, staged=True),
+        )
+    db.execute("DROP TABLE IF EXISTS temp.staging")
+    return job
 
-    refresh_figures(db, township, int(file_id), Quarter.parse(receipt.period), rows)
+
+@dataclass
+class _FiguresJob:
+    township: str
+    name: str
+    file_id: int
+    quarter: Quarter
+    lines: list[tuple[str, str]]
 
 
 def _instant(text: str) -> datetime:
@@ -378,79 +438,169 @@ def fingerprint(public_key: str) -> str:
     return " ".join(digest[i : i + 4] for i in range(0, 16, 4))
 
 
-def _merge_rows(
-    db: Database, township: str, verified: Verified, receipt: Receipt
-) -> dict[str, list[dict]]:
-    """Merge the file's rows; return the township's rows as they now stand, by table."""
-    existing: dict[tuple[str, str], str] = {
-        (t, k): d
-        for t, k, d in db.execute(
-            "SELECT table_name, row_key, data FROM county_rows WHERE township_code = ?",
-            [township],
-        ).fetchall()
-    }
-    incoming: dict[tuple[str, str], str] = {}
-    accepted: dict[tuple[str, str], dict] = {}
-    for table in TABLES:
-        count = receipt.tables.setdefault(table, TableCount())
-        texts = verified.lines.get(table) or []
-        for n, row in enumerate(verified.tables.get(table, [])):
-            key = row_key(table, row)
-            if key is None:
-                count.refused += 1
-                receipt.refused_rows.append((table, "?", "缺少稳定编号（uuid）"))
-                continue
-            why = _ownership(table, row, township)
-            if why:
-                count.refused += 1
-                receipt.refused_rows.append((table, key, why))
-                continue
-            if (table, key) in incoming:
-                count.refused += 1
-                receipt.refused_rows.append((table, key, "同一文件中编号重复"))
-                continue
-            incoming[(table, key)] = texts[n] if n < len(texts) else canonical(row)
-            accepted[(table, key)] = row
+# tables whose rows name a village: the village must be the township's
+_VILLAGE_TABLES = (
+    "village_years",
+    "households",
+    "assignments",
+    "attendance",
+    "diaries",
+    "meeting_reports",
+    "action_items",
+    "practical_matters",
+    "village_assessments",
+    "village_scores",
+)
 
-    # ids already used by another township are not this township's to change (the
-    # rules are kept per township by their natural key: the same key is no conflict)
-    fresh = [k for k in incoming if k not in existing and k[0] not in NATURAL_KEYS]
-    if fresh:
-        db.execute("DROP TABLE IF EXISTS temp.incoming_keys")
-        db.execute("CREATE TEMP TABLE incoming_keys (table_name TEXT, row_key TEXT)")
-        db.conn.executemany("INSERT INTO temp.incoming_keys VALUES (?, ?)", fresh)
-        for table, key, other in db.execute(
-            """SELECT i.table_name, i.row_key, c.township_code FROM temp.incoming_keys i
-               JOIN county_rows c ON c.table_name = i.table_name AND c.row_key = i.row_key
-               WHERE c.township_code <> ?""",
-            [township],
-        ).fetchall():
-            del incoming[(table, key)], accepted[(table, key)]
-            receipt.tables[table].refused += 1
-            receipt.refused_rows.append((table, key, f"该编号的记录属于乡镇 {other}"))
-        db.execute("DROP TABLE temp.incoming_keys")
 
-    write: list[tuple[str, str, str, str]] = []
-    for (table, key), data in incoming.items():
-        before = existing.get((table, key))
-        count = receipt.tables[table]
-        if before is None:
-            count.new += 1
-        elif before == data:
-            count.unchanged += 1
-            continue
-        else:
-            count.updated += 1
-        write.append((township, table, key, data))
-    gone = [(township, t, k) for (t, k) in existing if (t, k) not in incoming]
-    for _, table, _ in gone:
-        receipt.tables.setdefault(table, TableCount()).deleted += 1
-    db.conn.executemany(
-        "DELETE FROM county_rows WHERE township_code = ? AND table_name = ? AND row_key = ?",
-        gone,
+def _stage(db: Database, path: Path, township: str, verified: Verified) -> None:
+    """The file's lines in ``temp.staging`` with their keys and owners, parsed by SQLite.
+
+    ``code``/``tcode``/``village`` hold what says whose a row is: a township's or a
+    village's code, the township code of a village or a cadre, the village a row names.
+    """
+    db.execute("DROP TABLE IF EXISTS temp.staging")
+    db.execute(
+        """CREATE TEMP TABLE staging (
+            id INTEGER PRIMARY KEY, table_name TEXT NOT NULL, line TEXT NOT NULL,
+            row_key TEXT, code TEXT, tcode TEXT, village TEXT, why TEXT)"""
     )
-    db.conn.executemany("INSERT OR REPLACE INTO county_rows VALUES (?, ?, ?, ?)", write)
-    rows: dict[str, list[dict]] = {}
-    for (table, _), row in accepted.items():
-        rows.setdefault(table, []).append(row)
-    return rows
+    try:
+        for table in TABLES:
+            lines = verified.lines.get(table) or []
+            if not lines:
+                continue
+            if table in NATURAL_KEYS:  # kept per township: its code makes the key its own
+                key = "?3 || '/' || " + " || '@' || ".join(
+                    f"json_extract(?2, '$.{c}')" for c in NATURAL_KEYS[table]
+                )
+            else:
+                key = "json_extract(?2, '$.uuid')"
+            code = "json_extract(?2, '$.code')" if table in ("townships", "villages") else "NULL"
+            tcode = (
+                "json_extract(?2, '$.township_code')" if table in ("villages", "cadres") else "NULL"
+            )
+            village = "json_extract(?2, '$.village_code')" if table in _VILLAGE_TABLES else "NULL"
+            db.conn.executemany(
+                f"""INSERT INTO temp.staging (table_name, line, row_key, code, tcode, village)
+                    VALUES (?1, ?2, {key}, {code}, {tcode}, {village})""",
+                [(table, line, township) for line in lines]
+                if table in NATURAL_KEYS
+                else [(table, line) for line in lines],
+            )
+    except sqlite3.OperationalError:  # malformed JSON
+        raise _Refused(f"上报文件「{path.name}」的数据无法解析") from None
+    # a line that is JSON but not an object has no key: it is refused as such below
+    db.execute("CREATE INDEX temp.staging_key ON staging(table_name, row_key)")
+
+
+def _merge_rows(
+    db: Database, path: Path, township: str, verified: Verified, receipt: Receipt
+) -> None:
+    """Merge the file's rows into ``county_rows`` (all in SQL); count into ``receipt``."""
+    _stage(db, path, township, verified)
+    tc = township
+
+    def refuse(why_sql: str, where: str, params: list) -> None:
+        db.execute(
+            f"UPDATE temp.staging SET why = {why_sql} WHERE why IS NULL AND ({where})", params
+        )
+
+    refuse(
+        "'缺少稳定编号（uuid）'",
+        "row_key IS NULL OR typeof(row_key) <> 'text' OR length(row_key) NOT BETWEEN 1 AND 64",
+        [],
+    )
+    refuse(
+        "'乡镇代码 ' || coalesce(code, '') || ' 不是本文件的乡镇'",
+        "table_name = 'townships' AND coalesce(code, '') <> ?",
+        [tc],
+    )
+    refuse(
+        "'村代码 ' || coalesce(code, '') || ' 不属于乡镇 ' || ?1",
+        """table_name = 'villages'
+           AND (substr(coalesce(code, ''), 1, 9) <> ?1 OR coalesce(tcode, '') <> ?1)""",
+        [tc],
+    )
+    refuse(
+        "'干部属于乡镇 ' || coalesce(tcode, '')",
+        "table_name = 'cadres' AND coalesce(tcode, '') <> ?",
+        [tc],
+    )
+    refuse(
+        "'村代码 ' || village || ' 不属于乡镇 ' || ?1",
+        "village IS NOT NULL AND substr(village, 1, 9) <> ?1",
+        [tc],
+    )
+    if db.execute(
+        """SELECT 1 FROM temp.staging WHERE why IS NULL
+           GROUP BY table_name, row_key HAVING count(*) > 1 LIMIT 1"""
+    ).fetchone():
+        refuse(
+            "'同一文件中编号重复'",
+            """id NOT IN (SELECT min(id) FROM temp.staging WHERE why IS NULL
+                          GROUP BY table_name, row_key)""",
+            [],
+        )
+    # ids already used by another township are not this township's to change
+    db.execute(
+        """UPDATE temp.staging SET why = '该编号的记录属于乡镇 ' || c.township_code
+           FROM county_rows c
+           WHERE staging.why IS NULL
+             AND c.table_name = staging.table_name AND c.row_key = staging.row_key
+             AND c.township_code <> ?""",
+        [tc],
+    )
+
+    counts = receipt.tables
+    for table in TABLES:
+        counts.setdefault(table, TableCount())
+    first = not db.execute(
+        "SELECT 1 FROM county_rows WHERE township_code = ? LIMIT 1", [tc]
+    ).fetchone()
+    if first:  # nothing of the township's yet: every row accepted is new
+        for table, refused, n in db.execute(
+            "SELECT table_name, why IS NOT NULL, count(*) FROM temp.staging GROUP BY 1, 2"
+        ).fetchall():
+            setattr(counts.setdefault(table, TableCount()), "refused" if refused else "new", n)
+    for table, action, n in (
+        []
+        if first
+        else db.execute(
+            """SELECT s.table_name,
+                  CASE WHEN s.why IS NOT NULL THEN 'refused'
+                       WHEN c.id IS NULL THEN 'new'
+                       WHEN c.data = s.line THEN 'unchanged'
+                       ELSE 'updated' END AS action,
+                  count(*)
+           FROM temp.staging s
+           LEFT JOIN county_rows c
+             ON c.table_name = s.table_name AND c.row_key = s.row_key AND c.township_code = ?
+           GROUP BY 1, 2""",
+            [tc],
+        ).fetchall()
+    ):
+        setattr(counts.setdefault(table, TableCount()), action, n)
+    gone = """FROM county_rows WHERE township_code = ? AND NOT EXISTS (
+                SELECT 1 FROM temp.staging s WHERE s.why IS NULL
+                AND s.table_name = county_rows.table_name AND s.row_key = county_rows.row_key)"""
+    if not first:
+        for table, n in db.execute(
+            f"SELECT table_name, count(*) {gone} GROUP BY 1", [tc]
+        ).fetchall():
+            counts.setdefault(table, TableCount()).deleted = n
+    receipt.refused_rows = [
+        (t, k or "?", w)
+        for t, k, w in db.execute(
+            "SELECT table_name, row_key, why FROM temp.staging WHERE why IS NOT NULL ORDER BY id"
+        ).fetchall()
+    ]
+    if not first:
+        db.execute(f"DELETE {gone}", [tc])
+    db.execute(
+        """INSERT INTO county_rows (township_code, table_name, row_key, data)
+           SELECT ?, table_name, row_key, line FROM temp.staging WHERE why IS NULL
+           ON CONFLICT (table_name, row_key)
+           DO UPDATE SET data = excluded.data WHERE data <> excluded.data""",
+        [tc],
+    )

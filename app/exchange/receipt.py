@@ -19,7 +19,7 @@ def receipt_document(ident: Identity, receipts: list[Receipt], now: datetime | N
     imported = [r for r in receipts if r.imported]
     title = f"{ident.county_name}上报文件导入回执"
     head = (
-        f"{title}\n导入时间：{now.isoformat(timespec='seconds')}\n"
+        f"{title}\n导入时间：{now.strftime('%Y-%m-%d %H:%M:%S')}\n"
         f"文件 {len(receipts)} 个：导入 {len(imported)} 个，拒绝 {len(receipts) - len(imported)} 个"
     )
     text = "\n\n".join([head, *(r.text() for r in receipts)])

@@ -86,8 +86,15 @@ def _read(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     return data
 
 
-def verify_file(path: Path, *, max_total: int = MAX_TOTAL) -> Verified:
-    """Check ``path`` completely and return its manifest and data tables."""
+def verify_file(
+    path: Path, *, max_total: int = MAX_TOTAL, rows: bool = True, lines: bool = True
+) -> Verified:
+    """Check ``path`` completely and return its manifest and data tables.
+
+    ``rows`` False leaves each data line unparsed (``Verified.lines`` only); the caller
+    then checks that every line is a JSON object (the import does, in SQLite); ``lines``
+    False only counts them (reading back a file just written).
+    """
     path = Path(path)
     if not path.is_file():
         raise DomainError(f"找不到上报文件：{path}")
@@ -96,10 +103,12 @@ def verify_file(path: Path, *, max_total: int = MAX_TOTAL) -> Verified:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise _fail(path, "不是上报文件（不是完整的 zip 文件，可能已截断或损坏）") from None
     with zf:
-        return _verify_open(path, zf, max_total)
+        return _verify_open(path, zf, max_total, rows, lines or rows)
 
 
-def _verify_open(path: Path, zf: zipfile.ZipFile, max_total: int) -> Verified:
+def _verify_open(
+    path: Path, zf: zipfile.ZipFile, max_total: int, parse: bool, split: bool
+) -> Verified:
     infos = zf.infolist()
     if len(infos) > MAX_ENTRIES:
         raise _fail(path, f"条目过多（{len(infos)} 个），已拒绝")
@@ -167,14 +176,18 @@ def _verify_open(path: Path, zf: zipfile.ZipFile, max_total: int) -> Verified:
         if not name.startswith(DATA_PREFIX) or not name.endswith(".jsonl"):
             continue
         table = name[len(DATA_PREFIX) : -len(".jsonl")]
+        if not split:  # the rows as written: whole lines, counted
+            if (data and not data.endswith(b"\n")) or counts.get(table) != data.count(b"\n"):
+                raise _fail(path, "的行数与清单不符", name)
+            continue
         try:
             texts = [line for line in data.decode("utf-8").split("\n") if line]
-            rows = [json.loads(line) for line in texts]
+            rows = [json.loads(line) for line in texts] if parse else []
         except (UnicodeDecodeError, json.JSONDecodeError):
             raise _fail(path, "的数据无法解析", name) from None
         if not all(isinstance(r, dict) for r in rows):
             raise _fail(path, "的数据格式不符", name)
-        if counts.get(table) != len(rows):
+        if counts.get(table) != len(texts):
             raise _fail(path, "的行数与清单不符", name)
         tables[table], lines[table] = rows, texts
     return Verified(

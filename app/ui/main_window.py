@@ -1,5 +1,8 @@
 """The main window: five tabs over one database, a file menu and a status bar.
 
+A county database has a sixth tab first, 县级汇总 (the townships' county files), and
+文件 → 导入乡镇上报文件…; a township database has 文件 → 导出上报文件….
+
 It gets its database and the file's path through the constructor; the tabs get the
 database from it. Tabs load when first shown and again after an import, which also
 clears every tab's undo history.
@@ -31,6 +34,9 @@ from app.reports.pdf.quarterly import build_quarterly_pdf
 from app.reports.quarterly import quarterly_report
 from app.ui.assessment_tab import AssessmentTab
 from app.ui.cadres_tab import CadresTab
+from app.ui.county.township_export import TownshipExport
+from app.ui.county_tab import CountyTab
+from app.ui.dialogs.county_import_dialog import CountyImportDialog, choose_files
 from app.ui.dialogs.import_dialog import ImportDialog
 from app.ui.meetings_tab import MeetingsTab
 from app.ui.subsidy_tab import SubsidyTab
@@ -82,6 +88,15 @@ class MainWindow(QMainWindow):
             (self.assessment_tab, self.tr("考核")),
         ):
             self.tabs.addTab(tab, label)
+        # a county database: the townships' files first; the tabs above then show the
+        # county's own directly entered rows (the county demo)
+        self.county_tab: CountyTab | None = None
+        if self.is_county():
+            self.county_tab = CountyTab(db, clock=clock)
+            self.tabs.insertTab(0, self.county_tab, self.tr("县级汇总"))
+            self.tabs.setCurrentIndex(0)
+            self.county_tab.import_requested.connect(lambda: self.open_county_import())
+            self.county_tab.busy_changed.connect(self._county_busy)
         self.setCentralWidget(self.tabs)
         self._stale: set[QWidget] = set()
 
@@ -102,6 +117,16 @@ class MainWindow(QMainWindow):
         self.import_action = QAction(self.tr("导入登记表…"), self)
         self.import_action.triggered.connect(self.open_import_dialog)
         file_menu.addAction(self.import_action)
+        self.county_import_action: QAction | None = None
+        self.county_export_action: QAction | None = None
+        if self.is_county():
+            self.county_import_action = QAction(self.tr("导入乡镇上报文件…"), self)
+            self.county_import_action.triggered.connect(lambda: self.open_county_import())
+            file_menu.addAction(self.county_import_action)
+        elif self.identity is not None:
+            self.county_export_action = QAction(self.tr("导出上报文件…"), self)
+            self.county_export_action.triggered.connect(lambda: self.export_county_file())
+            file_menu.addAction(self.county_export_action)
         self.quarterly_action = QAction(self.tr("打印季度小结…"), self)
         self.quarterly_action.triggered.connect(lambda: self.print_quarterly())
         file_menu.addAction(self.quarterly_action)
@@ -168,6 +193,38 @@ class MainWindow(QMainWindow):
         dialog.imported.connect(lambda _result: self._after_import())
         dialog.open()
         return dialog
+
+    # -- county files ------------------------------------------------------------------
+    def is_county(self) -> bool:
+        return self.identity is not None and self.identity.kind == "county"
+
+    def open_county_import(self, paths: list[Path] | None = None) -> CountyImportDialog | None:
+        """文件 → 导入乡镇上报文件… (county): asks for the files unless given."""
+        if paths is None:
+            paths = choose_files(self)
+        if not paths:
+            return None
+        dialog = CountyImportDialog(self._db, paths, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.imported.connect(lambda _receipts: self._after_import())
+        dialog.open()
+        dialog.start()
+        return dialog
+
+    def export_county_file(
+        self, quarter: Quarter | None = None, path: Path | None = None
+    ) -> TownshipExport | None:
+        """文件 → 导出上报文件… (township): asks for what is not given."""
+        assert self.identity is not None
+        export = TownshipExport(
+            self, self._db, self.identity, self._clock(), quarter=quarter, path=path
+        )
+        return export if export.start() else None
+
+    def _county_busy(self, busy: bool) -> None:
+        """While the county tab computes in the background, the database is its alone."""
+        self.tabs.tabBar().setEnabled(not busy)
+        self.menuBar().setEnabled(not busy)
 
     def _after_import(self) -> None:
         """An import is not undone edit by edit, and older commands would refer to rows it

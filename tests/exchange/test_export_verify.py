@@ -196,10 +196,12 @@ def test_edited_manifest_with_a_good_zip_is_caught_by_the_signature(demo, tmp_pa
 
 def test_flipped_zip_header(demo, tmp_path):
     p = _copy(demo, tmp_path)
+    with zipfile.ZipFile(p) as zf:
+        first = zf.infolist()[0].filename
     _flip(p, 0)  # the first local file header's signature
     with pytest.raises(DomainError, match="损坏") as e:
         verify_file(p)
-    assert MANIFEST in str(e.value)
+    assert first in str(e.value)
 
 
 def test_flipped_central_directory(demo, tmp_path):

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -36,10 +35,16 @@ from app.domain.attendance import Compliance, Requirements
 from app.domain.errors import DomainError
 from app.domain.periods import Month
 from app.reports.compliance import compliance_report, compliance_table, period_title, table_row
-from app.reports.tabular import write_xlsx
 from app.ui.models.table_model import RowTableModel
 from app.ui.undo import TabUndo
-from app.ui.widgets.common import MUTED_TEXT, PeriodPicker, PickedPeriod, ask_save_path, file_link
+from app.ui.widgets.common import (
+    MUTED_TEXT,
+    PeriodPicker,
+    PickedPeriod,
+    ask_save_path,
+    file_link,
+    write_xlsx_or_warn,
+)
 from app.ui.widgets.tables import read_only_table
 
 SHORT_FILL = QBrush(QColor("#f9d6d6"))  # a row not fully compliant
@@ -357,16 +362,8 @@ class CompliancePage(QWidget):
         if path is None:
             return None
         table = compliance_table(self.data, self.model.rows())
-        try:
-            written = write_xlsx(table, Path(path))
-        except (DomainError, OSError) as e:
-            QMessageBox.warning(
-                self,
-                self.tr("导出失败"),
-                self.tr("无法写入 %1：%2（文件是否正在 Excel 中打开？）")
-                .replace("%1", str(path))
-                .replace("%2", str(e)),
-            )
+        written = write_xlsx_or_warn(self, table, Path(path))
+        if written is None:
             return None
         text = self.tr("已导出 %1 行到").replace("%1", str(len(table.rows)))
         self.status_label.setText(file_link(text, written))

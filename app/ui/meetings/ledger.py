@@ -37,13 +37,13 @@ from app.db.records import Change
 from app.domain.errors import DomainError
 from app.domain.money import fen_to_decimal, format_yuan_grouped
 from app.reports.compliance import period_title
-from app.reports.tabular import Table, write_xlsx
+from app.reports.tabular import Table
 from app.sheets import values as v
 from app.sheets.base import Column
 from app.ui.cadres.roster import CadrePage, button, cadre_label, choice_column, widen
 from app.ui.models.table_model import RowTableModel
 from app.ui.undo import TabUndo
-from app.ui.widgets.common import PeriodPicker, ask_save_path, file_link
+from app.ui.widgets.common import PeriodPicker, ask_save_path, file_link, write_xlsx_or_warn
 from app.ui.widgets.record_form import RecordDialog
 from app.ui.widgets.tables import read_only_table
 
@@ -556,16 +556,8 @@ class PracticalMattersPage(CadrePage):
         if path is None:
             return None
         table = ledger_table(self.title(), self.model.rows(), self._totals, self.groups())
-        try:
-            written = write_xlsx(table, Path(path))
-        except (DomainError, OSError) as e:
-            QMessageBox.warning(
-                self,
-                self.tr("导出失败"),
-                self.tr("无法写入 %1：%2（文件是否正在 Excel 中打开？）")
-                .replace("%1", str(path))
-                .replace("%2", str(e)),
-            )
+        written = write_xlsx_or_warn(self, table, Path(path))
+        if written is None:
             return None
         text = self.tr("已导出 %1 件到").replace("%1", str(len(table.rows)))
         self.status_label.setText(file_link(text, written))

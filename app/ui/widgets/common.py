@@ -44,6 +44,27 @@ def ask_save_path(parent: QWidget, title: str, name: str, kind: str) -> Path | N
     return Path(chosen if chosen.lower().endswith(suffix) else chosen + suffix)
 
 
+def write_xlsx_or_warn(parent: QWidget, table, path: Path) -> Path | None:
+    """Write ``table`` as an Excel workbook; say why not (and return None) if it fails."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.domain.errors import DomainError
+    from app.reports.tabular import write_xlsx
+
+    try:
+        return write_xlsx(table, Path(path))
+    except (DomainError, OSError) as e:
+        tr = QCoreApplication.translate
+        QMessageBox.warning(
+            parent,
+            tr("CadrePages", "导出失败"),
+            tr("CadrePages", "无法写入 %1：%2（文件是否正在 Excel 中打开？）")
+            .replace("%1", str(path))
+            .replace("%2", str(e)),
+        )
+        return None
+
+
 def file_link(text: str, path: Path) -> str:
     """``text`` and the file's path, with a link that opens the file."""
     url = QUrl.fromLocalFile(str(path)).toString()
