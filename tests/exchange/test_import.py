@@ -384,6 +384,22 @@ def _bad_other_key(world, tmp):
     return p, "签名不符"
 
 
+def _bad_malformed_rows(world, tmp):
+    """Well signed by the township's own key, but a data line is not JSON."""
+    import hashlib as h
+
+    name = "data/checks.jsonl"
+    with zipfile.ZipFile(world["newer"]) as zf:
+        manifest = json.loads(zf.read(MANIFEST))
+        body = zf.read(name) + b'{"uuid": "x", broken\n'
+    manifest["sha256"][name] = h.sha256(body).hexdigest()
+    manifest["counts"]["checks"] += 1
+    mbytes = json.dumps(manifest, ensure_ascii=False).encode()
+    key = ensure_key(world["dbs"]["612701101"])
+    replace = {name: body, MANIFEST: mbytes, SIGNATURE: key.sign(mbytes)}
+    return _rebuild(world["newer"], tmp / "malformed.zip", replace=replace), "无法解析"
+
+
 def _bad_dot_dot(world, tmp):
     return _rebuild(world["newer"], tmp / "evil.zip", extra={"../../evil.txt": b"x"}), "不安全"
 
@@ -417,6 +433,7 @@ BAD = {
     "newer format version": _bad_newer_version,
     "signed by another key": _bad_other_key,
     "entry with ../": _bad_dot_dot,
+    "malformed rows, well signed": _bad_malformed_rows,
     "zip bomb": _bad_bomb,
     "same file twice": _bad_same_twice,
     "older after newer": _bad_older_after_newer,
