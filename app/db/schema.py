@@ -59,6 +59,7 @@ LOGGED_TABLES: dict[str, str] = {
     # logged one by one: the file is the record, and its receipt is kept in county_files)
     "county_keys": "{r}.township_code",
     "county_files": "{r}.township_code || '/' || {r}.period || '/' || {r}.created_at",
+    "exported_quarters": "{r}.quarter || '@' || {r}.exported_at",
 }
 
 V1 = [
@@ -387,6 +388,24 @@ V2_COUNTY = [
 @migrations(name="0002_county_exchange")
 def _m0002_county_exchange(db: Database) -> None:
     for statement in V2_COUNTY:
+        db.execute(statement)
+    install_change_log_triggers(db)
+
+
+# Issue 9: housekeeping not worth a change-log row (last integrity check, last backup) and
+# the quarters already sent to the county (changing their records needs a reason).
+V3_SAFETY = [
+    """CREATE TABLE maintenance (key TEXT PRIMARY KEY, value TEXT NOT NULL)""",
+    """CREATE TABLE exported_quarters (
+        quarter TEXT NOT NULL, exported_at TEXT NOT NULL,
+        file_name TEXT NOT NULL, manifest_sha256 TEXT NOT NULL,
+        PRIMARY KEY (quarter, exported_at))""",
+]
+
+
+@migrations(name="0003_safety")
+def _m0003_safety(db: Database) -> None:
+    for statement in V3_SAFETY:
         db.execute(statement)
     install_change_log_triggers(db)
 

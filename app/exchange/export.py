@@ -333,8 +333,15 @@ def export_quarter(
     """Write the county file of ``quarter`` to ``out``, read it back and verify it."""
     out = Path(out)
     writer = ZipWriter(out, now)
+    manifest: list[bytes] = []
+
+    def emit(name: str, data: bytes) -> None:
+        if name == MANIFEST:
+            manifest.append(data)
+        writer.add(name, data)
+
     try:
-        counts = build_parts(db, quarter, writer.add, now=now)
+        counts = build_parts(db, quarter, emit, now=now)
     except BaseException:
         writer.abandon()
         raise
@@ -344,4 +351,14 @@ def export_quarter(
     except DomainError as e:
         out.unlink(missing_ok=True)
         raise DomainError(f"上报文件写出后校验失败，已删除：{e}") from None
+    with db.atomic():  # the quarter is now the county's too: its records change with a reason
+        db["exported_quarters"].insert(
+            {
+                "quarter": str(quarter),
+                "exported_at": (now or datetime.now().astimezone()).isoformat(timespec="seconds"),
+                "file_name": out.name,
+                "manifest_sha256": hashlib.sha256(manifest[0]).hexdigest(),
+            },
+            replace=True,
+        )
     return ExportResult(path=out, counts=counts)
