@@ -41,6 +41,8 @@ APT_PACKAGES = [
     "libxcb-randr0",
     "fonts-wqy-microhei",
     "poppler-utils",
+    "xvfb",  # the installer's self-test in a real X window
+    "desktop-file-utils",  # desktop-file-validate for the Linux launcher
 ]
 
 

@@ -77,6 +77,10 @@ def build_parser() -> Parser:
     c = cmd("import-sheet", "导入登记表")
     c.add_argument("kind")
     c.add_argument("file")
+    c.add_argument(
+        "--reason",
+        help="修改原因：表中有已审批补助月份或已上报季度的记录时必填，记入修改记录",
+    )
 
     c = cmd("approve-subsidy", "审批（冻结）某月补助表")
     c.add_argument("--month", required=True)
@@ -120,10 +124,27 @@ def _db_path(args) -> Path:
     return Path(args.db) if getattr(args, "db", None) else default_db_path()
 
 
-def _open(args, create: bool = False):
+_LOCKS: list = []  # held while a command runs; released by run()
+
+
+def _lock_for_writing(path: Path) -> None:
+    """Refuse a file on a removable drive or a network share; take the database's lock."""
+    from app.db.location import editing_refused
+    from app.db.lock import DatabaseLock
+
+    why = editing_refused(path)
+    if why:
+        raise DomainError(why)
+    _LOCKS.append(DatabaseLock(path).acquire())
+
+
+def _open(args, create: bool = False, write: bool = True):
     from app.db.connection import open_database
 
-    return open_database(_db_path(args), create=create)
+    path = _db_path(args)
+    if write:
+        _lock_for_writing(path)
+    return open_database(path, create=create)
 
 
 def _need(args, name: str, flag: str) -> str:
@@ -154,6 +175,7 @@ def cmd_init(args) -> int:
         township_code=args.township_code,
         township_name=args.township_name,
     )
+    _lock_for_writing(path)
     db = open_database(path, create=True)
     ident = store.initialise(
         db,
@@ -180,7 +202,7 @@ def cmd_template(args) -> int:
 
     if args.kind not in KINDS:
         raise UsageError(f"未知的登记表类别「{args.kind}」，可用：{'、'.join(KINDS)}")
-    db = _open(args) if Path(_db_path(args)).exists() else None
+    db = _open(args, write=False) if Path(_db_path(args)).exists() else None
     if db is None:
         from app.db import store
         from app.db.connection import memory_database
@@ -196,7 +218,7 @@ def cmd_template(args) -> int:
 
 
 def cmd_import_sheet(args) -> int:
-    from app.sheets import KINDS, load_sheet
+    from app.sheets import KINDS, ReasonNeeded, load_sheet
 
     if args.kind not in KINDS:
         raise UsageError(f"未知的登记表类别「{args.kind}」，可用：{'、'.join(KINDS)}")
@@ -204,7 +226,15 @@ def cmd_import_sheet(args) -> int:
     if not path.is_file():
         raise DomainError(f"文件不存在：{path}")
     db = _open(args)
-    result = load_sheet(db, args.kind, path)
+    try:
+        result = load_sheet(db, args.kind, path, reason=args.reason)
+    except ReasonNeeded as e:
+        print(f"错误：{e}", file=sys.stderr)
+        print(
+            "未导入任何数据。如确需修改这些记录，请加 --reason “修改原因” 重新导入（原因记入修改记录）。",
+            file=sys.stderr,
+        )
+        return 1
     print(
         f"{path.name}：新增 {result.new} 行，更新 {result.updated} 行，未变 {result.unchanged} 行"
     )
@@ -249,7 +279,7 @@ def cmd_report(args) -> int:
         pdf = pdf_builder(args.kind)
         if pdf is None:
             raise NotAvailable(f"PDF 打印（report {args.kind}）")
-    db = _open(args)
+    db = _open(args, write=False)
     if args.kind == "subsidy":
         from app.reports.subsidy import subsidy_report
 
@@ -313,16 +343,23 @@ def cmd_import(args) -> int:
             raise DomainError(f"回执的输出文件夹不存在：{receipt_out.parent}")
     db = _open(args)
     ident = county_identity(db)
-    receipts = import_files(db, [Path(f) for f in args.files], accept_key=args.accept_key)
+    receipts = import_files(
+        db, [Path(f) for f in args.files], accept_key=args.accept_key, all_or_nothing=True
+    )
     doc = receipt_document(ident, receipts)
     print(doc["text"])
-    if receipt_out is not None:
-        write_receipt(doc, receipt_out)
-        print(f"回执已写出：{receipt_out}")
     refused = [r for r in receipts if not r.imported]
+    if receipt_out is not None:
+        try:
+            write_receipt(doc, receipt_out)
+        except Exception as e:  # noqa: BLE001 — the import itself is done (or refused)
+            done = "未导入任何文件" if refused else "文件已全部导入"
+            print(f"错误：{done}，但回执未能写出到 {receipt_out}（{e}）。", file=sys.stderr)
+            return 1
+        print(f"回执已写出：{receipt_out}")
     if refused:
         print(
-            f"错误：{len(refused)} 个文件被拒绝（见上面的回执），这些文件未导入，数据库中与它们有关的数据未改动。",
+            f"错误：{len(refused)} 个文件被拒绝（原因见上面的回执）；本批文件均未导入，数据库未改动。",
             file=sys.stderr,
         )
         return 1
@@ -332,7 +369,7 @@ def cmd_import(args) -> int:
 def cmd_check(args) -> int:
     from app.db.backup import consistency_problems
 
-    db = _open(args)
+    db = _open(args, write=False)
     problems = consistency_problems(db)
     if problems:
         for p in problems:
@@ -345,7 +382,7 @@ def cmd_check(args) -> int:
 def cmd_backup(args) -> int:
     from app.db.backup import backup
 
-    db = _open(args)
+    db = _open(args, write=False)
     target = backup(db, Path(args.output) if args.output else None, _db_path(args))
     print(f"已备份并校验：{target}")
     return 0
@@ -354,6 +391,7 @@ def cmd_backup(args) -> int:
 def cmd_restore(args) -> int:
     from app.db.backup import restore
 
+    _lock_for_writing(_db_path(args))
     kept = restore(Path(args.file), _db_path(args))
     print(f"已从 {args.file} 恢复到 {_db_path(args)}" + (f"；原文件另存为 {kept}" if kept else ""))
     return 0
@@ -372,6 +410,14 @@ COMMANDS = {
     "backup": cmd_backup,
     "restore": cmd_restore,
 }
+
+
+def _run_command(args) -> int:
+    try:
+        return COMMANDS[args.command](args)
+    finally:
+        while _LOCKS:
+            _LOCKS.pop().release()
 
 
 def _crash_log(exc: BaseException) -> Path | None:
@@ -405,7 +451,7 @@ def run(argv: list[str] | None = None) -> int:
             db=Path(args.db) if args.db else None, demo=args.demo, demo_county=args.demo_county
         )
     try:
-        return COMMANDS[args.command](args)
+        return _run_command(args)
     except UsageError as e:
         print(f"用法错误：{e}", file=sys.stderr)
         return 2

@@ -1,7 +1,8 @@
 """Demo database set-up: generated records, approved past months and late corrections.
 
 The corrections show what the subsidy rules do with attendance changed after approval:
-the next draft month carries a 补发 (one day added) and a 扣回 (one day taken back).
+the next draft month carries a 补发 (one day added) and a 扣回 (one day taken back). They
+are made with a reason, as every change of an approved month is (the change log keeps it).
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from app.db.guard import with_reason
 from app.db.subsidy import approve_month
 from app.demo import build_demo
 from app.domain.periods import Month
 
 APPROVER = "演示审批人"
+LATE_REASON = "补录考勤（演示）"
 
 
 def approve_until(db: Database, last: Month, by: str = APPROVER) -> int:
@@ -55,7 +58,7 @@ def late_corrections(db: Database, month: Month) -> None:
         "SELECT day FROM attendance WHERE cadre_no = ? AND kind = '在村' AND day BETWEEN ? AND ? ORDER BY day",
         [cadres[1], first, last],
     ).fetchone()
-    with db.atomic():
+    with with_reason(db, LATE_REASON):  # an approved month changes only with a reason
         if missing is not None:
             db["attendance"].insert(
                 {

@@ -28,6 +28,7 @@ from sqlite_utils import Database
 from app.db import store
 from app.db.cadres import villages_on
 from app.db.compliance import cadre_compliance
+from app.db.guard import with_reason
 from app.db.records import integrity_error
 from app.db.subsidy import sheet_cadres
 from app.domain.attendance import (
@@ -141,13 +142,17 @@ def _write(db: Database, cadre_no: str, day: date, row: Mapping[str, Any] | None
         )
 
 
-def set_cells(db: Database, cells: Iterable[Cell], source: str = "考勤簿") -> CellBatch:
+def set_cells(
+    db: Database, cells: Iterable[Cell], source: str = "考勤簿", *, reason: str | None = None
+) -> CellBatch:
     """Set many cells in one transaction; ``kind`` None deletes the record (not recorded).
 
     A cell given twice takes its last kind. A cell already of that kind is not written
     (its source and note stay). A new record, or one without a village, gets the cadre's
     village on the day (:func:`app.db.cadres.village_on`). Raises :class:`DomainError`
-    (nothing written) for an unknown kind or cadre.
+    (nothing written) for an unknown kind or cadre, and
+    :class:`~app.db.guard.ReasonRequired` for a cell of an approved month or an exported
+    quarter without a ``reason`` (which the change log keeps with the cells).
     """
     wanted: dict[tuple[str, date], Kind | None] = {}
     for cadre_no, day, kind in cells:
@@ -156,7 +161,7 @@ def set_cells(db: Database, cells: Iterable[Cell], source: str = "考勤簿") ->
         return CellBatch()
     changes: list[CellChange] = []
     try:
-        with db.atomic():
+        with with_reason(db, reason):
             current = _rows(db, (_key(c, d) for c, d in wanted))
             villages = villages_on(db, [cell for cell, kind in wanted.items() if kind])
             for (cadre_no, day), kind in wanted.items():
@@ -201,11 +206,11 @@ def set_cells(db: Database, cells: Iterable[Cell], source: str = "考勤簿") ->
     )
 
 
-def _apply(db: Database, batch: CellBatch, what: str) -> CellBatch:
+def _apply(db: Database, batch: CellBatch, what: str, reason: str | None) -> CellBatch:
     """Move every cell of ``batch`` from its ``before`` to its ``after``, all or nothing."""
     if not batch:
         return batch
-    with db.atomic():
+    with with_reason(db, reason):
         current = _rows(db, (_key(c.cadre_no, c.day) for c in batch))
         for c in batch:
             now = current.get(_key(c.cadre_no, c.day))
@@ -223,18 +228,19 @@ def _apply(db: Database, batch: CellBatch, what: str) -> CellBatch:
     return batch
 
 
-def revert(db: Database, batch: CellBatch) -> CellBatch:
+def revert(db: Database, batch: CellBatch, reason: str | None = None) -> CellBatch:
     """Undo ``batch``: every cell back to its row before (one transaction).
 
-    Refused (nothing changed) when a cell no longer holds what the batch wrote.
+    Refused (nothing changed) when a cell no longer holds what the batch wrote, or when
+    a cell is frozen and no ``reason`` is given (see :func:`set_cells`).
     Returns the batch that was applied (the inverse of ``batch``).
     """
-    return _apply(db, batch.inverse(), "撤销")
+    return _apply(db, batch.inverse(), "撤销", reason)
 
 
-def reapply(db: Database, batch: CellBatch) -> CellBatch:
+def reapply(db: Database, batch: CellBatch, reason: str | None = None) -> CellBatch:
     """Redo ``batch`` after :func:`revert` (one transaction)."""
-    return _apply(db, batch, "重做")
+    return _apply(db, batch, "重做", reason)
 
 
 # ---- the month's grid ----------------------------------------------------------------------

@@ -30,8 +30,25 @@ def _verify_copy(path: Path) -> None:
         raise DatabaseFileError(f"{path} 完整性检查未通过：{'；'.join(problems[:5])}", path)
 
 
-def backup(db: Database, target: Path | None, db_path: Path) -> Path:
-    """Copy the database with ``VACUUM INTO`` to a temp file, verify it, rename into place."""
+def _remove_stale_temporaries(folder: Path, older_than: float = 3600) -> None:
+    """Temporary copies left by a backup that was cut short (a crash, a power cut)."""
+    import time
+
+    for stale in folder.glob(".*.sqlite.tmp"):
+        try:
+            if time.time() - stale.stat().st_mtime > older_than:
+                stale.unlink()
+        except OSError:
+            pass
+
+
+def backup(db: Database | None, target: Path | None, db_path: Path) -> Path:
+    """Copy the database with ``VACUUM INTO`` to a temp file, verify it, rename into place.
+
+    The copy is read through a connection of its own (read-only), so it may run on a
+    worker thread while the program goes on; ``db`` is used only for a database that is
+    not a file.
+    """
     if target is None:
         folder = db_path.parent / "backups"
         folder.mkdir(parents=True, exist_ok=True)
@@ -41,8 +58,18 @@ def backup(db: Database, target: Path | None, db_path: Path) -> Path:
         raise DatabaseFileError(f"备份文件夹不存在：{target.parent}", target)
     tmp = target.with_name(f".{target.name}.tmp")
     tmp.unlink(missing_ok=True)
+    _remove_stale_temporaries(target.parent)
     try:
-        db.execute("VACUUM INTO ?", [str(tmp)])
+        if Path(db_path).is_file():
+            src = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                src.execute("VACUUM INTO ?", [str(tmp)])
+            finally:
+                src.close()
+        elif db is not None:
+            db.execute("VACUUM INTO ?", [str(tmp)])
+        else:
+            raise DatabaseFileError(f"数据库文件不存在：{db_path}", db_path)
         _verify_copy(tmp)
         with tmp.open("rb+") as f:
             os.fsync(f.fileno())
@@ -64,28 +91,89 @@ def restore(source: Path, db_path: Path) -> Path | None:
     check_file(source)
     _verify_copy(source)
     tmp = db_path.with_name(f".{db_path.name}.restore-tmp")
-    copy_database(source, tmp)
-    _verify_copy(tmp)
+    tmp.unlink(missing_ok=True)
+    try:
+        copy_database(source, tmp)
+        _verify_copy(tmp)
+        with tmp.open("rb+") as f:
+            os.fsync(f.fileno())
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     kept = None
-    if db_path.exists():
-        conn = sqlite3.connect(db_path)
-        try:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            conn.close()
-        kept = db_path.with_name(
-            f"{db_path.stem}.replaced-{datetime.now().strftime('%Y%m%d-%H%M%S')}.sqlite"
-        )
-        os.replace(db_path, kept)
-        for suffix in ("-wal", "-shm"):
-            Path(str(db_path) + suffix).unlink(missing_ok=True)
-    os.replace(tmp, db_path)
+    try:
+        if db_path.exists():
+            # every commit into the main file first, or the copy kept would lack the last
+            conn = sqlite3.connect(db_path)
+            try:
+                busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            finally:
+                conn.close()
+            if busy:
+                raise DatabaseFileError(
+                    f"{db_path} 正被其他程序读写，现在不能恢复。请关闭其他程序后再试。", db_path
+                )
+            kept = db_path.with_name(
+                f"{db_path.stem}.replaced-{datetime.now().strftime('%Y%m%d-%H%M%S-%f')}.sqlite"
+            )
+            copy_database(db_path, kept)  # a copy: the database's name never goes missing
+            for suffix in ("-wal", "-shm"):  # empty after the checkpoint
+                Path(str(db_path) + suffix).unlink(missing_ok=True)
+        os.replace(tmp, db_path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return kept
+
+
+_EXPECTED: list[dict] = []
+
+
+def schema_problems(db: Database) -> list[str]:
+    """The schema as the program made it: every table with its columns, every trigger as
+    written (a damaged trigger passes SQLite's checks and fails at the next save)."""
+    from app.db.connection import memory_database
+    from app.db.schema import LOGGED_TABLES, change_log_trigger_sql
+
+    if not _EXPECTED:
+        fresh = memory_database()
+        _EXPECTED.append(
+            {
+                "tables": {t: [c.name for c in fresh[t].columns] for t in fresh.table_names()},
+                "triggers": dict(
+                    fresh.execute(
+                        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+                    ).fetchall()
+                ),
+            }
+        )
+        fresh.conn.close()
+    expected = _EXPECTED[0]
+    problems = []
+    try:
+        tables = set(db.table_names())
+        stored = dict(
+            db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+        )
+        for table, columns in expected["tables"].items():
+            if table not in tables:
+                problems.append(f"数据结构已损坏：缺少数据表 {table}")
+            elif [c.name for c in db[table].columns] != columns:
+                problems.append(f"数据结构已损坏：数据表 {table} 的列与程序不符")
+        wanted = dict(expected["triggers"])
+        for table in LOGGED_TABLES:  # made from the table's own columns
+            if table in tables:
+                wanted.update(change_log_trigger_sql(db, table))
+        for name, sql in wanted.items():
+            if stored.get(name) != sql:
+                problems.append(f"数据结构已损坏：触发器 {name} 缺失或被改动")
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as e:
+        problems.append(f"数据结构无法读出（{e}）")
+    return problems
 
 
 def consistency_problems(db: Database) -> list[str]:
     """SQLite's full integrity check, foreign keys, and the program's own invariants."""
-    problems = integrity_problems(db.conn)
+    problems = integrity_problems(db.conn) + schema_problems(db)
     for table, rowid, parent, _fk in db.execute("PRAGMA foreign_key_check").fetchall():
         problems.append(f"表 {table} 第 {rowid} 行引用的 {parent} 记录不存在")
     checks = {

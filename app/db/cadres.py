@@ -18,6 +18,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from app.db import records
+from app.db.guard import with_reason
 from app.db.lookups import cadre_choices, village_choices
 from app.db.records import Change
 from app.db.sql import like_pattern
@@ -45,15 +46,16 @@ def _integrity(e: sqlite3.IntegrityError) -> DomainError:
     return records.integrity_error(e, "干部与安排")
 
 
-def revert_batch(db: Database, batch: Batch) -> None:
+def revert_batch(db: Database, batch: Batch, reason: str | None = None) -> None:
     """Undo a batch: the inverse of each change, last first, in one transaction.
 
     Every change is checked before any is applied: when one record no longer holds what
-    the batch left, the whole undo is refused (DomainError) and nothing changes.
+    the batch left, the whole undo is refused (DomainError) and nothing changes. A
+    record dated in a frozen period needs a ``reason`` (:mod:`app.db.guard`).
     """
     changes = tuple(reversed(batch.changes))
     try:
-        with db.atomic():
+        with with_reason(db, reason):
             records.check(db, changes, records.UNDO)
             for change in changes:
                 records.apply_revert(db, change)
@@ -61,10 +63,10 @@ def revert_batch(db: Database, batch: Batch) -> None:
         raise _integrity(e) from e
 
 
-def reapply_batch(db: Database, batch: Batch) -> None:
+def reapply_batch(db: Database, batch: Batch, reason: str | None = None) -> None:
     """Redo a batch after it was undone, in one transaction, checked first like an undo."""
     try:
-        with db.atomic():
+        with with_reason(db, reason):
             records.check(db, batch.changes, records.REDO)
             for change in batch.changes:
                 records.apply_reapply(db, change)

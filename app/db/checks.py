@@ -15,6 +15,7 @@ from sqlite_utils import Database
 
 from app.db import records
 from app.db.cadres import Batch, cadre, new_uuid, village_on
+from app.db.guard import with_reason
 from app.db.records import Change
 from app.db.store import cadre_rules, unexcused_absences
 from app.domain.assessment import cap_explanation
@@ -134,12 +135,21 @@ def _mark_absent(db: Database, row: dict[str, Any]) -> Change:
     )
 
 
-def add_check(db: Database, values: dict[str, Any], *, mark_absent: bool = False) -> Batch:
-    """Record a check; with ``mark_absent`` also mark a not-recorded day 缺勤. One transaction."""
+def add_check(
+    db: Database,
+    values: dict[str, Any],
+    *,
+    mark_absent: bool = False,
+    reason: str | None = None,
+) -> Batch:
+    """Record a check; with ``mark_absent`` also mark a not-recorded day 缺勤. One transaction.
+
+    A check dated in a quarter sent to the county (or marking a day of an approved
+    subsidy month) needs a ``reason`` (:class:`app.db.guard.ReasonRequired`)."""
     row = {f: values.get(f) for f in CHECK_FIELDS}
     _raise(check_problems(db, row))
     mark = mark_absent and needs_absence_mark(db, row)
-    with db.atomic():
+    with with_reason(db, reason):
         changes = [records.insert(db, "checks", {**row, "uuid": new_uuid()}, ("uuid",))]
         if mark:
             changes.append(_mark_absent(db, row))
@@ -147,24 +157,32 @@ def add_check(db: Database, values: dict[str, Any], *, mark_absent: bool = False
 
 
 def update_check(
-    db: Database, key: str, values: dict[str, Any], *, mark_absent: bool = False
+    db: Database,
+    key: str,
+    values: dict[str, Any],
+    *,
+    mark_absent: bool = False,
+    reason: str | None = None,
 ) -> Batch:
+    """Change a check (as :func:`add_check`); the old and the new day may need a ``reason``."""
     before = check(db, key)
     if before is None:
         raise DomainError("记录已不存在（可能已被删除）")
     row = {f: values.get(f, before[f]) for f in CHECK_FIELDS}
     _raise(check_problems(db, row, exclude=key))
     mark = mark_absent and needs_absence_mark(db, row)
-    with db.atomic():
+    with with_reason(db, reason):
         changes = [records.update(db, "checks", {"uuid": key}, row)]
         if mark:
             changes.append(_mark_absent(db, row))
     return Batch(tuple(changes))
 
 
-def delete_check(db: Database, key: str) -> Change:
-    """Delete the check (a 缺勤 day it marked stays: the book is the clerk's to change)."""
-    return records.delete(db, "checks", {"uuid": key})
+def delete_check(db: Database, key: str, *, reason: str | None = None) -> Change:
+    """Delete the check (a 缺勤 day it marked stays: the book is the clerk's to change).
+    A check in a quarter sent to the county needs a ``reason``."""
+    with with_reason(db, reason):
+        return records.delete(db, "checks", {"uuid": key})
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,10 @@ def _probe(path: Path) -> tuple[int, int, int]:
         raise DatabaseFileError(
             f"{path} 不是本程序的数据库文件（也不是 SQLite 数据库），已拒绝打开，文件未改动。", path
         )
+    if header[18] not in (1, 2) or header[19] not in (1, 2):  # file format versions
+        raise DatabaseFileError(
+            f"{path} 已损坏（文件头的格式版本无效），已拒绝打开，文件未改动。", path
+        )
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
@@ -41,7 +45,7 @@ def _probe(path: Path) -> tuple[int, int, int]:
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         finally:
             conn.close()
-    except sqlite3.DatabaseError as e:
+    except (sqlite3.DatabaseError, UnicodeDecodeError, ValueError) as e:
         raise DatabaseFileError(
             f"{path} 已损坏或不是数据库文件（{e}），已拒绝打开，文件未改动。", path
         ) from e
@@ -109,15 +113,15 @@ def open_database(path: Path | str, *, create: bool = False) -> Database:
             raise DatabaseFileError(f"数据库文件不存在：{path}。请先运行 init 创建。", path)
         path.parent.mkdir(parents=True, exist_ok=True)
         version = 0
-    if 0 < version < SCHEMA_VERSION:
-        copy_aside(path, f"before-v{SCHEMA_VERSION}")
     conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
     try:
         conn.execute("PRAGMA journal_mode = WAL")
         configure(conn)
         db = Database(conn)
+        if 0 < version < SCHEMA_VERSION and migrations.pending(db):
+            copy_aside(path, f"before-v{SCHEMA_VERSION}")  # before the first change
         migrate(db)
-    except sqlite3.DatabaseError as e:
+    except (sqlite3.DatabaseError, UnicodeDecodeError, ValueError) as e:
         conn.close()
         raise DatabaseFileError(f"{path} 无法打开：{e}。文件未改动。", path) from e
     return db
@@ -127,6 +131,9 @@ def migrate(db: Database) -> None:
     if migrations.pending(db):
         migrations.apply(db)
         db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    elif db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+        # the header says otherwise than the migrations applied: the header is repaired
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 

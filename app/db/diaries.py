@@ -4,7 +4,8 @@ evaluation of them.
 The list is filtered and sorted in SQL (cadre, village, date span, and words searched
 with ``LIKE`` over every text field: a township keeps a few thousand entries). Edits go
 through :mod:`app.db.records`, so each returns an undo-able :class:`Change`; an entry is
-identified by its ``uuid``.
+identified by its ``uuid``. An entry dated in a quarter sent to the county changes only
+with a reason (``reason``; :mod:`app.db.guard`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlite_utils import Database
 
 from app.db import lookups, records
 from app.db.cadres import village_on
+from app.db.guard import with_reason
 from app.db.records import Change
 from app.db.sql import like_pattern
 from app.domain.errors import DomainError
@@ -253,24 +255,34 @@ def _row(values: dict[str, Any]) -> dict[str, Any]:
     return {f: (None if isinstance(v, str) and not v.strip() else v) for f, v in row.items()}
 
 
-def add_entry(db: Database, values: dict[str, Any]) -> Change:
+def add_entry(db: Database, values: dict[str, Any], *, reason: str | None = None) -> Change:
     row = {f: None for f in FIELDS} | _row(values)
     if not row["day"] or not row["cadre_no"]:
         raise DomainError("民情日记须有日期和干部")
-    return records.insert(db, "diaries", {**row, "uuid": str(uuid.uuid4())}, ("uuid",))
+    with with_reason(db, reason):
+        return records.insert(db, "diaries", {**row, "uuid": str(uuid.uuid4())}, ("uuid",))
 
 
-def update_entry(db: Database, diary_uuid: str, values: dict[str, Any]) -> Change:
-    return records.update(db, "diaries", {"uuid": diary_uuid}, _row(values))
+def update_entry(
+    db: Database, diary_uuid: str, values: dict[str, Any], *, reason: str | None = None
+) -> Change:
+    with with_reason(db, reason):
+        return records.update(db, "diaries", {"uuid": diary_uuid}, _row(values))
 
 
 def set_evaluation(
-    db: Database, diary_uuid: str, grade: str | None, evaluator: str | None
+    db: Database,
+    diary_uuid: str,
+    grade: str | None,
+    evaluator: str | None,
+    *,
+    reason: str | None = None,
 ) -> Change:
-    return update_entry(db, diary_uuid, {"eval_grade": grade, "evaluator": evaluator})
+    values = {"eval_grade": grade, "evaluator": evaluator}
+    return update_entry(db, diary_uuid, values, reason=reason)
 
 
-def delete_entry(db: Database, diary_uuid: str) -> Change:
+def delete_entry(db: Database, diary_uuid: str, *, reason: str | None = None) -> Change:
     """Refused (``DomainError``) while a 办实事 record names the entry as its source."""
     row = entry(db, diary_uuid)
     if row is None:
@@ -282,4 +294,5 @@ def delete_entry(db: Database, diary_uuid: str) -> Change:
         raise DomainError(
             f"不能删除：有 {n} 件办实事记录出自这篇日记，请先修改或删除这些办实事记录。"
         )
-    return records.delete(db, "diaries", {"uuid": diary_uuid})
+    with with_reason(db, reason):
+        return records.delete(db, "diaries", {"uuid": diary_uuid})

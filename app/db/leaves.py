@@ -27,6 +27,7 @@ from sqlite_utils import Database
 
 from app.db import records
 from app.db.cadres import Batch, cadre, new_uuid, village_on
+from app.db.guard import with_reason
 from app.db.records import Change
 from app.db.store import leave_township_max_days
 from app.domain.attendance import PRESENT_KINDS, Kind
@@ -190,8 +191,17 @@ def _rows(db: Database, cadre_no: str, start: str, end: str) -> dict[str, dict[s
     }
 
 
-def add_leave(db: Database, values: dict[str, Any], *, overwrite_present: bool = False) -> Batch:
-    """Write the leave and mark its days 请假 (see the module's rules). One transaction."""
+def add_leave(
+    db: Database,
+    values: dict[str, Any],
+    *,
+    overwrite_present: bool = False,
+    reason: str | None = None,
+) -> Batch:
+    """Write the leave and mark its days 请假 (see the module's rules). One transaction.
+
+    A leave in a quarter sent to the county, or marking days of an approved subsidy month,
+    needs a ``reason`` (:class:`app.db.guard.ReasonRequired`, nothing written)."""
     row = {f: values.get(f) for f in LEAVE_FIELDS}
     if not row["approver_level"]:
         raise DomainError("请选择批准层级", field="approver_level")
@@ -210,7 +220,7 @@ def add_leave(db: Database, values: dict[str, Any], *, overwrite_present: bool =
             continue
         else:
             replaced[d.isoformat()] = {f: now[f] for f in REPLACED_FIELDS}
-    with db.atomic():
+    with with_reason(db, reason):
         leave_row = {**row, "uuid": new_uuid(), "replaced": _dump(replaced)}
         changes = [records.insert(db, "leaves", leave_row, ("uuid",))]
         for day, before in replaced.items():
@@ -306,9 +316,10 @@ def cancel_plan(db: Database, key: str, day: date) -> GiveBack:
     return give_back(db, row, after, row["end_date"])
 
 
-def cancel_leave(db: Database, key: str, day: date) -> Batch:
+def cancel_leave(db: Database, key: str, day: date, *, reason: str | None = None) -> Batch:
     """销假: the leave ends on ``day`` (still a leave day); its days after it get back what
-    they held before (see the module's rules)."""
+    they held before (see the module's rules). Days given back in a frozen period need a
+    ``reason``."""
     row = _existing(db, key)
     if row["cancelled_on"] is not None:
         raise DomainError(f"这次请假已于 {row['cancelled_on']} 销假", field="cancelled_on")
@@ -325,7 +336,7 @@ def cancel_leave(db: Database, key: str, day: date) -> Batch:
     replaced = _replaced(row)
     if replaced is not None:  # the days after it are no longer the leave's
         values["replaced"] = _dump({d: r for d, r in replaced.items() if d <= iso})
-    with db.atomic():
+    with with_reason(db, reason):
         changes = [records.update(db, "leaves", {"uuid": key}, values)]
         changes += _give_back(db, row["cadre_no"], plan)
     return Batch(tuple(changes))
@@ -337,11 +348,12 @@ def delete_plan(db: Database, key: str) -> GiveBack:
     return give_back(db, row, row["start_date"], row["cancelled_on"] or row["end_date"])
 
 
-def delete_leave(db: Database, key: str) -> Batch:
-    """Delete the leave; its days get back what they held before. One transaction."""
+def delete_leave(db: Database, key: str, *, reason: str | None = None) -> Batch:
+    """Delete the leave; its days get back what they held before. One transaction.
+    A leave in a frozen period needs a ``reason``."""
     row = _existing(db, key)
     plan = delete_plan(db, key)
-    with db.atomic():
+    with with_reason(db, reason):
         changes = _give_back(db, row["cadre_no"], plan)
         changes.append(records.delete(db, "leaves", {"uuid": key}))
     return Batch(tuple(changes))

@@ -5,6 +5,10 @@ decisions, the action items raised at it, and the earlier items closed at it) an
 saved by :func:`save_meeting` as one :class:`~app.db.cadres.Batch`: one transaction,
 one undo step. Closing one item outside a meeting (:func:`close_item`) is a single
 :class:`~app.db.records.Change`. The change log is written by the triggers.
+
+A meeting held in a quarter sent to the county (and what is recorded with it) changes
+only with a reason (``reason``; :mod:`app.db.guard`); closing an item is dated by the day
+it was done.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from sqlite_utils import Database
 
 from app.db import records
 from app.db.cadres import Batch, new_uuid
+from app.db.guard import with_reason
 from app.db.records import Change
 from app.db.views import MEETING_KINDS
 from app.domain.errors import DomainError
@@ -389,8 +394,10 @@ def close_item(
     result: str | None,
     done_on: date,
     closed_meeting_id: int | None = None,
+    reason: str | None = None,
 ) -> Change:
-    """Mark an open item done on ``done_on`` (not before the meeting that raised it)."""
+    """Mark an open item done on ``done_on`` (not before the meeting that raised it).
+    ``done_on`` in a quarter sent to the county needs a ``reason``."""
     row = db.execute(
         """SELECT ai.status, m.day FROM action_items ai JOIN meetings m ON m.id = ai.meeting_id
            WHERE ai.uuid = ?""",
@@ -404,7 +411,8 @@ def close_item(
         raise DomainError(f"办结日期早于提出它的会议（{row[1]}）", field="done_on")
     values = dict(status=DONE, result=_clean(result), done_on=done_on.isoformat())
     values["closed_meeting_id"] = closed_meeting_id
-    return records.update(db, "action_items", {"uuid": item_uuid}, values)
+    with with_reason(db, reason):
+        return records.update(db, "action_items", {"uuid": item_uuid}, values)
 
 
 # ---- saving a meeting --------------------------------------------------------------------
@@ -551,17 +559,23 @@ def _save_closures(w: _Writer, meeting_id: int, draft: MeetingDraft) -> None:
 
 
 def save_meeting(
-    db: Database, draft: MeetingDraft, *, meeting_id: int | None = None
+    db: Database,
+    draft: MeetingDraft,
+    *,
+    meeting_id: int | None = None,
+    reason: str | None = None,
 ) -> tuple[int, Batch]:
     """Write the meeting and everything on its page in one transaction; returns its id
-    and the changes made (one undo step). Refused with the first problem found."""
+    and the changes made (one undo step). Refused with the first problem found, and
+    without a ``reason`` when the meeting (its day before or after) is in a quarter sent
+    to the county."""
     problems = draft_problems(draft)
     if problems:
         where, problem = next(iter(problems.items()))
         raise DomainError(problem, field=where)
     w = _Writer(db)
     head = {f: _clean(getattr(draft, f)) for f in HEADER_FIELDS}
-    with db.atomic():
+    with with_reason(db, reason):
         if meeting_id is None:
             change = w.insert("meetings", {**head, "uuid": new_uuid()}, ("uuid",))
             assert change.after is not None
@@ -573,9 +587,10 @@ def save_meeting(
     return meeting_id, Batch(tuple(w.changes))
 
 
-def delete_meeting(db: Database, meeting_id: int) -> Batch:
+def delete_meeting(db: Database, meeting_id: int, *, reason: str | None = None) -> Batch:
     """Delete a meeting with its attendees, reports, decisions and the items raised at it;
-    earlier items closed at it stay done. Refused while 办实事 records point at it."""
+    earlier items closed at it stay done. Refused while 办实事 records point at it, and
+    without a ``reason`` for a meeting in a quarter sent to the county."""
     if records.fetch(db, "meetings", {"id": meeting_id}) is None:
         raise DomainError("会议记录已不存在（可能已被删除）")
     linked = db.execute(
@@ -584,7 +599,7 @@ def delete_meeting(db: Database, meeting_id: int) -> Batch:
     if linked:
         raise DomainError(f"不能删除：还有 办实事 {linked} 条 记在这次会议上，请先处理这些记录。")
     w = _Writer(db)
-    with db.atomic():
+    with with_reason(db, reason):
         closed_here = db.execute(
             "SELECT uuid FROM action_items WHERE closed_meeting_id = ? AND meeting_id != ?",
             [meeting_id, meeting_id],

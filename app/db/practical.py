@@ -4,7 +4,8 @@ The list, the totals and the breakdowns (by village, category, month or quarter)
 all filtered the same way and computed in SQL over integer fen, so a total never passes
 through a float; money becomes text (``format_yuan``) or ``Decimal`` only at the edge.
 Edits go through :mod:`app.db.records` (undo-able :class:`Change`); a record is
-identified by its ``uuid``.
+identified by its ``uuid``. A record dated in a quarter sent to the county changes only
+with a reason (``reason``; :mod:`app.db.guard`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from app.db import records
+from app.db.guard import with_reason
 from app.db.records import Change
 from app.db.sql import like_pattern
 from app.domain.errors import DomainError
@@ -332,19 +334,26 @@ def _check(db: Database, row: dict[str, Any]) -> None:
         raise DomainError(f"办实事记录有误：{text}", field=next(iter(found)))
 
 
-def add_matter(db: Database, values: dict[str, Any]) -> Change:
+def add_matter(db: Database, values: dict[str, Any], *, reason: str | None = None) -> Change:
     row = _row(values)
     if not row["day"] or not row["village_code"]:
         raise DomainError("办实事须有日期和村")
     _check(db, row)
-    return records.insert(db, "practical_matters", {**row, "uuid": str(uuid.uuid4())}, ("uuid",))
+    with with_reason(db, reason):
+        return records.insert(
+            db, "practical_matters", {**row, "uuid": str(uuid.uuid4())}, ("uuid",)
+        )
 
 
-def update_matter(db: Database, matter_uuid: str, values: dict[str, Any]) -> Change:
+def update_matter(
+    db: Database, matter_uuid: str, values: dict[str, Any], *, reason: str | None = None
+) -> Change:
     row = _row(values)
     _check(db, row)
-    return records.update(db, "practical_matters", {"uuid": matter_uuid}, row)
+    with with_reason(db, reason):
+        return records.update(db, "practical_matters", {"uuid": matter_uuid}, row)
 
 
-def delete_matter(db: Database, matter_uuid: str) -> Change:
-    return records.delete(db, "practical_matters", {"uuid": matter_uuid})
+def delete_matter(db: Database, matter_uuid: str, *, reason: str | None = None) -> Change:
+    with with_reason(db, reason):
+        return records.delete(db, "practical_matters", {"uuid": matter_uuid})

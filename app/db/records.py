@@ -9,6 +9,11 @@ Undo and redo never overwrite what changed since: ``revert`` first checks that t
 still holds what the edit left (``reapply``: what the undo left), ``modified_at`` aside,
 and refuses with a message otherwise, changing nothing. :func:`check` does the same for
 several changes at once (a batch), before any of them is applied.
+
+A record dated in a frozen period (an approved subsidy month, a quarter sent to the
+county: :mod:`app.db.guard`) changes only with a reason. ``insert``, ``update`` and
+``delete`` are the building blocks of the writers (:mod:`app.db.diaries` …), which run
+them inside :func:`app.db.guard.with_reason`; ``revert`` and ``reapply`` do so themselves.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from app.db.guard import with_reason
 from app.domain.errors import DomainError
 
 NOW = "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
@@ -294,22 +300,25 @@ def check(db: Database, changes: list[Change] | tuple[Change, ...], direction: s
             state[_slot(change.table, k)] = row
 
 
-def revert(db: Database, change: Change) -> Change:
+def revert(db: Database, change: Change, reason: str | None = None) -> Change:
     """Apply the inverse of ``change`` (undo); returns the change that made.
 
-    Refused, changing nothing, when the row no longer holds what ``change`` left.
+    Refused, changing nothing, when the row no longer holds what ``change`` left, or
+    when it is dated in a frozen period and no ``reason`` is given
+    (:class:`app.db.guard.ReasonRequired`; the change log keeps the reason).
     """
-    with db.atomic():
+    with with_reason(db, reason):
         check(db, [change], UNDO)
         return apply_revert(db, change)
 
 
-def reapply(db: Database, change: Change) -> Change:
+def reapply(db: Database, change: Change, reason: str | None = None) -> Change:
     """Apply ``change`` again (redo after undo).
 
-    Refused, changing nothing, when the row no longer holds what the undo left.
+    Refused, changing nothing, when the row no longer holds what the undo left, or
+    without a ``reason`` in a frozen period (as :func:`revert`).
     """
-    with db.atomic():
+    with with_reason(db, reason):
         check(db, [change], REDO)
         return apply_reapply(db, change)
 

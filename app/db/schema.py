@@ -361,6 +361,7 @@ V2_COUNTY = [
         id INTEGER PRIMARY KEY,
         township_code TEXT NOT NULL, township_name TEXT NOT NULL,
         period TEXT NOT NULL, created_at TEXT NOT NULL,
+        created_utc TEXT NOT NULL,  -- created_at as a UTC instant: files are ordered by it
         program_version TEXT, format_version INTEGER NOT NULL,
         file_name TEXT NOT NULL, manifest_sha256 TEXT NOT NULL UNIQUE,
         imported_at TEXT NOT NULL,
@@ -368,15 +369,14 @@ V2_COUNTY = [
         rows_unchanged INTEGER NOT NULL, rows_deleted INTEGER NOT NULL,
         rows_refused INTEGER NOT NULL,
         receipt TEXT NOT NULL CHECK (json_valid(receipt)))""",
-    "CREATE INDEX county_files_township ON county_files(township_code, created_at)",
-    # row_key: the row's uuid (one township's alone), or for tables without a uuid
-    # "<township code>/<natural key>"
+    "CREATE INDEX county_files_township ON county_files(township_code, created_utc)",
+    # row_key: the row's uuid, or for tables without one "<township code>/<natural key>";
+    # rows are the township's own: another township's file cannot reach them
     """CREATE TABLE county_rows (
         id INTEGER PRIMARY KEY,
         township_code TEXT NOT NULL, table_name TEXT NOT NULL, row_key TEXT NOT NULL,
         data TEXT NOT NULL,
-        UNIQUE (table_name, row_key))""",
-    "CREATE INDEX county_rows_township ON county_rows(township_code, table_name)",
+        UNIQUE (township_code, table_name, row_key))""",
     """CREATE TABLE county_figures (
         township_code TEXT NOT NULL, quarter TEXT NOT NULL,
         file_id INTEGER NOT NULL REFERENCES county_files(id),
@@ -420,32 +420,35 @@ def _json_of(db: Database, table: str, ref: str) -> str:
     return f"json_object({parts})"
 
 
+def change_log_trigger_sql(db: Database, table: str) -> dict[str, str]:
+    """The three change-log triggers of ``table`` (name → CREATE statement), for its
+    columns as they are now."""
+    key = LOGGED_TABLES[table]
+    enabled = "(SELECT enabled FROM log_control WHERE id = 1) = 1"
+    new, old = _json_of(db, table, "NEW"), _json_of(db, table, "OLD")
+    return {
+        f"log_{table}_insert": f"""CREATE TRIGGER log_{table}_insert AFTER INSERT ON {table} WHEN {enabled}
+            BEGIN INSERT INTO change_log(table_name, record, action, after)
+            VALUES ('{table}', {key.format(r="NEW")}, 'insert', {new}); END""",
+        f"log_{table}_update": f"""CREATE TRIGGER log_{table}_update AFTER UPDATE ON {table} WHEN {enabled}
+            BEGIN INSERT INTO change_log(table_name, record, action, before, after)
+            SELECT '{table}', {key.format(r="NEW")}, 'update', {old}, {new}
+            WHERE {old} IS NOT {new}; END""",
+        f"log_{table}_delete": f"""CREATE TRIGGER log_{table}_delete AFTER DELETE ON {table} WHEN {enabled}
+            BEGIN INSERT INTO change_log(table_name, record, action, before)
+            VALUES ('{table}', {key.format(r="OLD")}, 'delete', {old}); END""",
+    }
+
+
 def install_change_log_triggers(db: Database) -> None:
     """(Re)create the insert/update/delete triggers writing ``change_log``.
 
     Call at the end of every migration that changes a logged table's columns.
     """
     present = set(db.table_names())
-    for table, key in LOGGED_TABLES.items():
+    for table in LOGGED_TABLES:
         if table not in present:  # added by a later migration
             continue
-        for action in ("insert", "update", "delete"):
-            db.execute(f"DROP TRIGGER IF EXISTS log_{table}_{action}")
-        enabled = "(SELECT enabled FROM log_control WHERE id = 1) = 1"
-        new, old = _json_of(db, table, "NEW"), _json_of(db, table, "OLD")
-        db.execute(
-            f"""CREATE TRIGGER log_{table}_insert AFTER INSERT ON {table} WHEN {enabled}
-            BEGIN INSERT INTO change_log(table_name, record, action, after)
-            VALUES ('{table}', {key.format(r="NEW")}, 'insert', {new}); END"""
-        )
-        db.execute(
-            f"""CREATE TRIGGER log_{table}_update AFTER UPDATE ON {table} WHEN {enabled}
-            BEGIN INSERT INTO change_log(table_name, record, action, before, after)
-            SELECT '{table}', {key.format(r="NEW")}, 'update', {old}, {new}
-            WHERE {old} IS NOT {new}; END"""
-        )
-        db.execute(
-            f"""CREATE TRIGGER log_{table}_delete AFTER DELETE ON {table} WHEN {enabled}
-            BEGIN INSERT INTO change_log(table_name, record, action, before)
-            VALUES ('{table}', {key.format(r="OLD")}, 'delete', {old}); END"""
-        )
+        for name, sql in change_log_trigger_sql(db, table).items():
+            db.execute(f"DROP TRIGGER IF EXISTS {name}")
+            db.execute(sql)

@@ -203,6 +203,11 @@ def _refuse_real_data(db: Database, scale: str) -> None:
                 f"数据库中已有数据（{what}），演示数据只能生成在空数据库中，以免与真实数据混在一起。"
                 "请新建一个数据库再生成演示数据。数据库未改动。"
             )
+    if scale == "county" and db.execute("SELECT 1 FROM county_files LIMIT 1").fetchone():
+        raise DemoError(
+            "数据库中已有导入的乡镇上报文件，演示数据只能生成在空数据库中，以免与真实数据混在一起。"
+            "请新建一个县级数据库再生成演示数据。数据库未改动。"
+        )
     if scale == "county" and db.execute("SELECT 1 FROM townships LIMIT 1").fetchone():
         raise DemoError(
             "数据库中已有乡镇数据，演示数据只能生成在空数据库中，以免与真实数据混在一起。"

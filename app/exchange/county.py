@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 
 from sqlite_utils import Database
 
@@ -37,9 +37,9 @@ def latest_files(db: Database) -> list[dict]:
         for r in db.query(
             """SELECT f.*, n.files, k.public_key, k.how AS key_how, k.registered_at
                FROM county_files f
-               JOIN (SELECT township_code, max(created_at) AS latest, count(*) AS files
+               JOIN (SELECT township_code, max(created_utc) AS latest, count(*) AS files
                      FROM county_files GROUP BY township_code) n
-                 ON n.township_code = f.township_code AND n.latest = f.created_at
+                 ON n.township_code = f.township_code AND n.latest = f.created_utc
                LEFT JOIN county_keys k ON k.township_code = f.township_code
                ORDER BY f.township_code"""
         )
@@ -97,7 +97,7 @@ def materialise(
     """
     latest = db.execute(
         """SELECT township_name FROM county_files WHERE township_code = ?
-           ORDER BY created_at DESC LIMIT 1""",
+           ORDER BY created_utc DESC LIMIT 1""",
         [township_code],
     ).fetchone()
     lines = township_lines(db, township_code, tables, staged=staged)
@@ -164,9 +164,32 @@ def build_township(
                 [table],
             )
         mdb.execute("DROP TABLE temp.lines")
+        validate_rows(mdb, tables)
         # every approved month is judged again for late changes (a superset is exact)
         mdb.execute("INSERT OR IGNORE INTO subsidy_dirty SELECT month FROM subsidy_months")
     return mdb
+
+
+_DATE_COLUMNS = ("day", "start_date", "end_date", "due_date", "done_on", "effective_from")
+
+
+def validate_rows(mdb: Database, tables: tuple[str, ...]) -> None:
+    """What the township's own program would never have written: a number where an
+    integer belongs (money is integer fen) or a date that is not a date. Raises
+    ``ValueError`` naming the table and the column."""
+    for table in tables:
+        for col in mdb[table].columns:
+            name = f'"{col.name}"'
+            if col.type.upper() == "INTEGER":
+                bad = f"typeof({name}) NOT IN ('integer', 'null')"
+            elif col.name in _DATE_COLUMNS:
+                bad = f"{name} IS NOT NULL AND date({name}) IS NOT {name}"
+            elif col.name == "month":
+                bad = f"{name} IS NOT NULL AND date({name} || '-01') IS NOT {name} || '-01'"
+            else:
+                continue
+            if mdb.execute(f'SELECT 1 FROM "{table}" WHERE {bad} LIMIT 1').fetchone():
+                raise ValueError(f"{table}.{col.name} 的值不合规则")
 
 
 def figures_from_lines(
@@ -175,11 +198,16 @@ def figures_from_lines(
     township_name: str,
     lines: list[tuple[str, str]],
     quarter: Quarter,
+    as_of: date | None = None,
 ) -> dict:
-    """A township's figures for ``quarter`` from its rows (any thread: no county access)."""
+    """A township's figures for ``quarter`` from its rows (any thread: no county access).
+
+    ``as_of`` is the day the file was made: weeks and months not over by then are not
+    judged, as on the township's own print that day.
+    """
     tdb = build_township(ident, township_code, township_name, lines, FIGURE_TABLES)
     try:
-        return compute_figures(tdb, quarter)
+        return compute_figures(tdb, quarter, as_of)
     finally:
         tdb.conn.close()
 
@@ -190,7 +218,7 @@ def store_figures(
     """Keep ``figures`` computed from file ``file_id``, unless a newer file came since."""
     latest = db.execute(
         """SELECT id FROM county_files WHERE township_code = ?
-           ORDER BY created_at DESC, id DESC LIMIT 1""",
+           ORDER BY created_utc DESC, id DESC LIMIT 1""",
         [township_code],
     ).fetchone()
     if latest is None or latest[0] != file_id:
@@ -209,7 +237,7 @@ def store_figures(
 
 def compute_figures(tdb: Database, quarter: Quarter, as_of: date | None = None) -> dict:
     """A township's figures for ``quarter``: report, villages, cadres (township database)."""
-    data, _ = direct_quarterly_report(tdb, quarter)
+    data, _ = direct_quarterly_report(tdb, quarter, as_of)
     year = quarter.year
     assessed = {
         (r["village_code"], r["year"]): r["grade"]
@@ -284,12 +312,22 @@ def forget_figures(db: Database, township_code: str, file_id: int, *, changed: b
         )
 
 
+def file_day(created_at: str) -> date | None:
+    """The day a file was made (its creation time as written, in the writer's zone)."""
+    try:
+        return datetime.fromisoformat(created_at).date()
+    except (TypeError, ValueError):
+        return None
+
+
 def _compute_and_store(db: Database, township_code: str, file_id: int, quarter: Quarter) -> dict:
-    name = db.execute("SELECT township_name FROM county_files WHERE id = ?", [file_id]).fetchone()[
-        0
-    ]
+    name, created_at = db.execute(
+        "SELECT township_name, created_at FROM county_files WHERE id = ?", [file_id]
+    ).fetchone()
     lines = township_lines(db, township_code, FIGURE_TABLES)
-    figures = figures_from_lines(store.require_identity(db), township_code, name, lines, quarter)
+    figures = figures_from_lines(
+        store.require_identity(db), township_code, name, lines, quarter, file_day(created_at)
+    )
     store_figures(db, township_code, file_id, quarter, figures)
     return figures
 

@@ -16,6 +16,7 @@ import json
 import os
 import queue
 import re
+import sqlite3
 import tempfile
 import threading
 import zipfile
@@ -327,11 +328,45 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def integrity_check_started(db: Database) -> Callable[[], list[str]]:
+    """Start SQLite's full integrity check of ``db``'s file on a thread of its own (its own
+    read-only connection); the returned function waits for the problems found."""
+    from app.db.backup import integrity_problems
+
+    files = [r[2] for r in db.execute("PRAGMA database_list").fetchall() if r[1] == "main"]
+    if not files or not files[0]:  # in memory: check here
+        problems = integrity_problems(db.conn)
+        return lambda: problems
+    result: list[list[str]] = []
+
+    def run() -> None:
+        try:
+            conn = sqlite3.connect(f"{Path(files[0]).resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                result.append(integrity_problems(conn))
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError as e:
+            result.append([str(e)])
+
+    thread = threading.Thread(target=run, name="integrity-check", daemon=True)
+    thread.start()
+
+    def wait() -> list[str]:
+        thread.join()
+        return result[0] if result else ["完整性检查未能完成"]
+
+    return wait
+
+
 def export_quarter(
     db: Database, quarter: Quarter, out: Path, *, now: datetime | None = None
 ) -> ExportResult:
     """Write the county file of ``quarter`` to ``out``, read it back and verify it."""
     out = Path(out)
+    if store.require_identity(db).kind != "township":
+        raise DomainError("这是县级汇总数据库：上报文件只能由乡镇数据库导出。")
+    checked = integrity_check_started(db)  # the full check runs while the file is written
     writer = ZipWriter(out, now)
     manifest: list[bytes] = []
 
@@ -342,6 +377,13 @@ def export_quarter(
 
     try:
         counts = build_parts(db, quarter, emit, now=now)
+        problems = checked()
+        if problems:
+            raise DomainError(
+                "数据库完整性检查未通过，已停止导出（"
+                + "；".join(problems[:3])
+                + "）。请先用 check 命令或“备份与恢复”处理。"
+            )
     except BaseException:
         writer.abandon()
         raise

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 import zipfile
-import zlib
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -32,10 +32,11 @@ from sqlite_utils import Database
 from app.db import store
 from app.domain.errors import DomainError
 from app.domain.periods import Quarter
-from app.exchange import MANIFEST
+from app.exchange import MANIFEST, SUMMARY
 from app.exchange.county import (
     FIGURE_TABLES,
     figures_from_lines,
+    file_day,
     forget_figures,
     store_figures,
     township_lines,
@@ -192,39 +193,55 @@ def import_files(
     paths: Iterable[Path],
     *,
     accept_key: bool = False,
+    all_or_nothing: bool = False,
     now: Callable[[], datetime] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> list[Receipt]:
-    """Import every file of ``paths``, each in its own transaction; one receipt each.
+    """Import every file of ``paths``; one receipt each.
 
-    Files of one township are taken oldest first, whatever order they were given in.
-    ``accept_key`` registers a changed key (a person has confirmed the township's new key).
+    Each file is merged in a transaction of its own (a refused one leaves the database as
+    it was); with ``all_or_nothing`` (the command line) one refused file means none is
+    imported. Files of one township are taken oldest first, whatever order they were
+    given in. ``accept_key`` registers a changed key (a person has confirmed it).
     """
     ident = county_identity(db)
     now = now or (lambda: datetime.now().astimezone())
     paths = [Path(p) for p in paths]
     # first the manifests, to take each township's files oldest first; each file is then
     # verified completely just before it is merged (one file's data in memory at a time)
-    checked: list[tuple[Path, Receipt]] = []
+    checked: list[tuple[Path, Receipt, dict]] = []
     for path in paths:
         receipt = Receipt(file=path.name)
         m = peek_manifest(path)
-        receipt.township_code = str(m.get("township_code") or "")
-        receipt.township_name = str(m.get("township_name") or "")
-        receipt.period = str(m.get("period") or "")
-        receipt.created_at = str(m.get("created_at") or "")
-        checked.append((path, receipt))
+        _describe(receipt, m)
+        checked.append((path, receipt, m))
     order = sorted(
         range(len(checked)),
-        key=lambda i: (checked[i][1].township_code, checked[i][1].created_at, i),
+        key=lambda i: (checked[i][1].township_code, _utc(checked[i][1].created_at), i),
     )
-    jobs: list[tuple[_FiguresJob, Future]] = []
     # a checkpoint after each file would copy its pages twice: one at the end instead
     auto = db.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
     db.execute("PRAGMA wal_autocheckpoint = 0")
     try:
-        _import_all(db, ident, checked, order, accept_key, now, progress, jobs)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            if all_or_nothing:
+                try:
+                    with db.atomic():
+                        _import_in_order(db, ident, checked, order, accept_key, now, progress, pool)
+                        if any(not c[1].imported for c in checked):
+                            raise _BatchRefused
+                except _BatchRefused:
+                    for _, r, _ in checked:
+                        if r.imported:
+                            r.imported = False
+                            r.message = (
+                                "本次有文件被拒绝，为保持一致，本批文件均未导入（数据库未改动）"
+                            )
+                            r.tables, r.refused_rows = {}, []
+            else:
+                _import_in_order(db, ident, checked, order, accept_key, now, progress, pool)
     finally:
+        db.execute("DROP TABLE IF EXISTS temp.staging")
         db.execute(f"PRAGMA wal_autocheckpoint = {int(auto)}")
         try:
             db.execute("PRAGMA wal_checkpoint(PASSIVE)")
@@ -235,48 +252,51 @@ def import_files(
     return [c[1] for c in checked]
 
 
-def _import_all(db, ident, checked, order, accept_key, now, progress, jobs) -> None:
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        _import_in_order(db, ident, checked, order, accept_key, now, progress, pool, jobs)
-        for job, future in jobs:
-            try:
-                figures = future.result()
-            except Exception:  # noqa: BLE001 — a cache: computed again when first needed
-                continue
-            with db.atomic():
-                store_figures(db, job.township, job.file_id, job.quarter, figures)
+class _BatchRefused(Exception):
+    pass
 
 
-def _import_in_order(db, ident, checked, order, accept_key, now, progress, pool, jobs) -> None:
+def _describe(receipt: Receipt, m: dict) -> None:
+    def text(key: str, limit: int = 40) -> str:
+        value = m.get(key)
+        return value[:limit] if isinstance(value, str) else ""
+
+    receipt.township_code = text("township_code")
+    receipt.township_name = text("township_name")
+    receipt.period = text("period")
+    receipt.created_at = text("created_at")
+
+
+def _utc(text: str) -> str:
+    """An ISO time as a UTC instant, sortable as text ("" when unreadable)."""
+    try:
+        value = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return ""
+    if value.tzinfo is None:
+        value = value.astimezone()
+    return value.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def _import_in_order(db, ident, checked, order, accept_key, now, progress, pool) -> None:
     for done, i in enumerate(order):
-        path, receipt = checked[i]
+        path, receipt, peeked = checked[i]
         if progress:
             progress(done, len(order), path.name)
         try:
             verified = verify_file(path, rows=False)
-        except DomainError as e:
-            receipt.message = str(e)
-            continue
-        try:
+            if verified.manifest != peeked:
+                raise _Refused(f"上报文件「{path.name}」在导入过程中被改动，已拒绝")
+            _describe(receipt, verified.manifest)
             with db.atomic():
-                job = _import_one(db, ident, path, verified, receipt, accept_key, now())
+                _import_one(db, ident, path, verified, receipt, accept_key, now(), pool)
             receipt.imported = True
-        except _Refused as e:
-            receipt.message, receipt.imported = str(e), False
+        except (DomainError, sqlite3.Error, ValueError, TypeError, OverflowError) as e:
+            message = str(e) if isinstance(e, DomainError) else f"无法读取或合并（{e}）"
+            receipt.message, receipt.imported = message[:500], False
             receipt.tables, receipt.refused_rows = {}, []
-            continue
         finally:
             db.execute("DROP TABLE IF EXISTS temp.staging")
-        if job is not None:  # SQLite lets go of the GIL: this overlaps the next merge
-            jobs.append(
-                (
-                    job,
-                    pool.submit(
-                        figures_from_lines, ident, job.township, job.name, job.lines, job.quarter
-                    ),
-                )
-            )
-            job.lines = []
 
 
 def peek_manifest(path: Path) -> dict:
@@ -287,7 +307,7 @@ def peek_manifest(path: Path) -> dict:
             if info.file_size > 1 << 20:
                 return {}
             data = json.loads(zf.read(info).decode("utf-8"))
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile, zlib.error, EOFError):
+    except Exception:  # noqa: BLE001 — unreadable: the full verification says why
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -304,8 +324,10 @@ def _import_one(
     receipt: Receipt,
     accept_key: bool,
     now: datetime,
-) -> _FiguresJob | None:
-    """Merge one verified file (inside the caller's transaction); the figures to compute."""
+    pool: ThreadPoolExecutor,
+) -> None:
+    """Merge one verified file and compute its quarter's figures (inside the caller's
+    transaction: rows that the township's own database would not take refuse the file)."""
     m = verified.manifest
     township = receipt.township_code
     if (
@@ -319,10 +341,20 @@ def _import_one(
             f"不属于本县（{ident.county_name}，{ident.county_code}）"
         )
     try:
-        Quarter.parse(receipt.period)
-        datetime.fromisoformat(receipt.created_at)
+        quarter = Quarter.parse(receipt.period)
+        created = _utc(receipt.created_at)
+        if not created:
+            raise ValueError
     except (DomainError, ValueError):
         raise _Refused("清单中的季度或生成时间无效") from None
+    if created > (now + timedelta(days=1)).astimezone(timezone.utc).isoformat(timespec="seconds"):
+        raise _Refused(
+            f"文件的生成时间 {shown_time(receipt.created_at)} 晚于本机时间 {now:%Y-%m-%d %H:%M}："
+            "请核对乡镇电脑的日期和时间后重新导出"
+        )
+    missing = [k for k in ("program_version", "counts", "sha256") if k not in m]
+    if missing or SUMMARY not in (m.get("sha256") or {}):
+        raise _Refused("清单不完整（缺少汇总工作簿或必需的项目），不是本程序导出的上报文件")
     if db.execute("SELECT 1 FROM villages WHERE township_code = ? LIMIT 1", [township]).fetchone():
         raise _Refused(
             f"本县级数据库中已直接录入乡镇 {township} 的数据（如演示数据），不能再导入其上报文件"
@@ -335,11 +367,11 @@ def _import_one(
     if same:
         raise _Refused(f"该文件已于 {shown_time(same[1])} 导入过（{same[0]}），本次未作改动")
     latest = db.execute(
-        """SELECT file_name, period, created_at FROM county_files WHERE township_code = ?
-           ORDER BY created_at DESC, id DESC LIMIT 1""",
+        """SELECT file_name, period, created_at, created_utc FROM county_files
+           WHERE township_code = ? ORDER BY created_utc DESC, id DESC LIMIT 1""",
         [township],
     ).fetchone()
-    if latest and _instant(receipt.created_at) <= _instant(latest[2]):
+    if latest and created <= latest[3]:
         raise _Refused(
             f"比已导入的文件旧：已导入 {latest[0]}（{latest[1]}，生成于 {shown_time(latest[2])}），"
             f"本文件生成于 {shown_time(receipt.created_at)}；较旧的文件不能覆盖较新的数据"
@@ -375,7 +407,7 @@ def _import_one(
         receipt.replaced_file = latest[0]
     receipt.imported_at = stamp
     receipt.imported = True  # as stored in county_files (the transaction may still fail)
-    _merge_rows(db, path, township, verified, receipt)
+    future = _merge_rows(db, path, township, verified, receipt, pool, ident, quarter)
     file_id = (
         db["county_files"]
         .insert(
@@ -384,6 +416,7 @@ def _import_one(
                 "township_name": receipt.township_name,
                 "period": receipt.period,
                 "created_at": receipt.created_at,
+                "created_utc": created,
                 "program_version": str(m.get("program_version") or ""),
                 "format_version": int(m["format_version"]),
                 "file_name": path.name,
@@ -401,35 +434,15 @@ def _import_one(
     )
     changed = any(receipt.total(what) for what in ("new", "updated", "deleted"))
     forget_figures(db, township, int(file_id), changed=changed)
-    kept = db.execute(
-        "SELECT 1 FROM county_figures WHERE township_code = ? AND quarter = ?",
-        [township, receipt.period],
-    ).fetchone()
-    job = None
-    if not kept:  # the figures of the file's quarter, computed while the next file merges
-        job = _FiguresJob(
-            township,
-            receipt.township_name,
-            int(file_id),
-            Quarter.parse(receipt.period),
-            township_lines(db, township, FIGURE_TABLES, staged=True),
-        )
-    db.execute("DROP TABLE IF EXISTS temp.staging")
-    return job
-
-
-@dataclass
-class _FiguresJob:
-    township: str
-    name: str
-    file_id: int
-    quarter: Quarter
-    lines: list[tuple[str, str]]
-
-
-def _instant(text: str) -> datetime:
-    value = datetime.fromisoformat(text)
-    return value if value.tzinfo else value.astimezone()
+    if future is not None:
+        try:
+            figures = future.result()
+        except Exception as e:  # noqa: BLE001 — the rows break the township's own rules
+            raise _Refused(
+                "文件中的数据不符合乡镇数据库的规则，无法算出该乡镇的统计数据"
+                f"（{type(e).__name__}: {str(e)[:200]}），已拒绝"
+            ) from None
+        store_figures(db, township, int(file_id), quarter, figures)
 
 
 def fingerprint(public_key: str) -> str:
@@ -453,12 +466,72 @@ _VILLAGE_TABLES = (
 )
 
 
+# words naming personal data (phones, ID-card numbers): no field of a county file has them
+_PERSONAL_WORDS = (
+    "idcard",
+    "id_card",
+    "idno",
+    "身份证",
+    "sfz",
+    "phone",
+    "mobile",
+    "tel",
+    "电话",
+    "手机",
+)
+
+
+def _personal_key(body: str, lines: list[str]) -> str | None:
+    """A field name in ``lines`` naming personal data (values may say 电话查岗: fine)."""
+    low = body.lower()
+    words = [w for w in _PERSONAL_WORDS if w in low]
+    if not words:
+        return None
+    for line in lines:
+        low_line = line.lower()
+        if not any(w in low_line for w in words):
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError:
+            continue  # not JSON: refused when staged
+        if isinstance(row, dict):
+            for key in row:
+                if any(w in str(key).lower() for w in _PERSONAL_WORDS):
+                    return str(key)
+    return None
+
+
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _valid_text(line: str) -> bool:
+    """The line's strings are all real characters (no lone surrogate escapes)."""
+    try:
+        json.dumps(json.loads(line), ensure_ascii=False).encode("utf-8")
+    except (ValueError, UnicodeEncodeError):
+        return False
+    return True
+
+
 def _stage(db: Database, path: Path, township: str, verified: Verified) -> None:
     """The file's lines in ``temp.staging`` with their keys and owners, parsed by SQLite.
 
     ``code``/``tcode``/``village`` hold what says whose a row is: a township's or a
     village's code, the township code of a village or a cadre, the village a row names.
     """
+    for table in TABLES:
+        lines = verified.lines.get(table) or []
+        body = "\n".join(lines)  # one look over the part; the lines only when it hits
+        key = _personal_key(body, lines)
+        if key:
+            raise _Refused(
+                f"上报文件「{path.name}」含有个人信息字段「{key[:30]}」（data/{table}.jsonl），"
+                "电话、身份证号等不得上报，已拒绝"
+            )
+        escaped = ("\\ud" in body or "\\uD" in body) and _SURROGATE.search(body)
+        if escaped and not all(map(_valid_text, lines)):
+            raise _Refused(f"上报文件「{path.name}」的数据含有无效字符（data/{table}.jsonl）")
     db.execute("DROP TABLE IF EXISTS temp.staging")
     db.execute(
         """CREATE TEMP TABLE staging (
@@ -495,9 +568,20 @@ def _stage(db: Database, path: Path, township: str, verified: Verified) -> None:
 
 
 def _merge_rows(
-    db: Database, path: Path, township: str, verified: Verified, receipt: Receipt
-) -> None:
-    """Merge the file's rows into ``county_rows`` (all in SQL); count into ``receipt``."""
+    db: Database,
+    path: Path,
+    township: str,
+    verified: Verified,
+    receipt: Receipt,
+    pool: ThreadPoolExecutor,
+    ident: store.Identity,
+    quarter: Quarter,
+) -> Future | None:
+    """Merge the file's rows into ``county_rows`` (all in SQL); count into ``receipt``.
+
+    Returns the figures being computed (on ``pool``, while the rows are written) from the
+    township's rows as they now stand, or None when the figures kept still hold.
+    """
     _stage(db, path, township, verified)
     tc = township
 
@@ -512,23 +596,23 @@ def _merge_rows(
         [],
     )
     refuse(
-        "'乡镇代码 ' || coalesce(code, '') || ' 不是本文件的乡镇'",
+        "'乡镇代码 ' || substr(coalesce(code, ''), 1, 20) || ' 不是本文件的乡镇'",
         "table_name = 'townships' AND coalesce(code, '') <> ?",
         [tc],
     )
     refuse(
-        "'村代码 ' || coalesce(code, '') || ' 不属于乡镇 ' || ?1",
+        "'村代码 ' || substr(coalesce(code, ''), 1, 20) || ' 不属于乡镇 ' || ?1",
         """table_name = 'villages'
            AND (substr(coalesce(code, ''), 1, 9) <> ?1 OR coalesce(tcode, '') <> ?1)""",
         [tc],
     )
     refuse(
-        "'干部属于乡镇 ' || coalesce(tcode, '')",
+        "'干部属于乡镇 ' || substr(coalesce(tcode, ''), 1, 20)",
         "table_name = 'cadres' AND coalesce(tcode, '') <> ?",
         [tc],
     )
     refuse(
-        "'村代码 ' || village || ' 不属于乡镇 ' || ?1",
+        "'村代码 ' || substr(village, 1, 20) || ' 不属于乡镇 ' || ?1",
         "village IS NOT NULL AND substr(village, 1, 9) <> ?1",
         [tc],
     )
@@ -542,15 +626,6 @@ def _merge_rows(
                           GROUP BY table_name, row_key)""",
             [],
         )
-    # ids already used by another township are not this township's to change
-    db.execute(
-        """UPDATE temp.staging SET why = '该编号的记录属于乡镇 ' || c.township_code
-           FROM county_rows c
-           WHERE staging.why IS NULL
-             AND c.table_name = staging.table_name AND c.row_key = staging.row_key
-             AND c.township_code <> ?""",
-        [tc],
-    )
 
     counts = receipt.tables
     for table in TABLES:
@@ -575,7 +650,7 @@ def _merge_rows(
                   count(*)
            FROM temp.staging s
            LEFT JOIN county_rows c
-             ON c.table_name = s.table_name AND c.row_key = s.row_key AND c.township_code = ?
+             ON c.township_code = ? AND c.table_name = s.table_name AND c.row_key = s.row_key
            GROUP BY 1, 2""",
             [tc],
         ).fetchall()
@@ -592,15 +667,34 @@ def _merge_rows(
     receipt.refused_rows = [
         (t, k or "?", w)
         for t, k, w in db.execute(
-            "SELECT table_name, row_key, why FROM temp.staging WHERE why IS NOT NULL ORDER BY id"
+            """SELECT table_name, substr(row_key, 1, 64), why FROM temp.staging
+               WHERE why IS NOT NULL ORDER BY id"""
         ).fetchall()
     ]
+    changed = any(receipt.total(what) for what in ("new", "updated", "deleted"))
+    kept = db.execute(
+        "SELECT 1 FROM county_figures WHERE township_code = ? AND quarter = ?",
+        [tc, str(quarter)],
+    ).fetchone()
+    future = None
+    if changed or not kept:  # computed on the pool while the rows are written
+        lines = township_lines(db, tc, FIGURE_TABLES, staged=True)
+        future = pool.submit(
+            figures_from_lines,
+            ident,
+            tc,
+            receipt.township_name,
+            lines,
+            quarter,
+            file_day(receipt.created_at),
+        )
     if not first:
         db.execute(f"DELETE {gone}", [tc])
     db.execute(
         """INSERT INTO county_rows (township_code, table_name, row_key, data)
            SELECT ?, table_name, row_key, line FROM temp.staging WHERE why IS NULL
-           ON CONFLICT (table_name, row_key)
+           ON CONFLICT (township_code, table_name, row_key)
            DO UPDATE SET data = excluded.data WHERE data <> excluded.data""",
         [tc],
     )
+    return future

@@ -24,8 +24,8 @@ from app.domain.errors import DomainError
 from app.exchange import DATA_PREFIX, FORMAT_NAME, FORMAT_VERSION, MANIFEST, SIGNATURE
 from app.exchange.keys import load_public_key
 
-MAX_TOTAL = 500 * 1024 * 1024  # bytes, all entries uncompressed
-MAX_RATIO = 200  # uncompressed / compressed, per entry
+MAX_TOTAL = 300 * 1024 * 1024  # bytes, all entries uncompressed (a county-scale file: 105 MB)
+MAX_RATIO = 100  # uncompressed / compressed, per entry (real files: about 5)
 RATIO_FLOOR = 64 * 1024  # entries smaller than this cannot be a bomb; their ratio is not judged
 MAX_ENTRIES = 1000
 
@@ -79,7 +79,7 @@ def _read(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     try:
         with zf.open(info) as f:
             data = f.read(info.file_size + 1)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError):
         raise _fail(path, "已损坏（内容与校验码不符或无法解压），无法读出", info.filename) from None
     if len(data) != info.file_size:
         raise _fail(path, "已损坏：长度与目录不符", info.filename)
@@ -103,7 +103,12 @@ def verify_file(
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise _fail(path, "不是上报文件（不是完整的 zip 文件，可能已截断或损坏）") from None
     with zf:
-        return _verify_open(path, zf, max_total, rows, lines or rows)
+        try:
+            return _verify_open(path, zf, max_total, rows, lines or rows)
+        except DomainError:
+            raise
+        except Exception as e:  # noqa: BLE001 — whatever a damaged file does: refused
+            raise _fail(path, f"无法读出（{type(e).__name__}）") from None
 
 
 def _verify_open(
@@ -171,7 +176,9 @@ def _verify_open(
 
     tables: dict[str, list[dict]] = {}
     lines: dict[str, list[str]] = {}
-    counts = manifest.get("counts") or {}
+    counts = manifest.get("counts")
+    if not isinstance(counts, dict):
+        raise _fail(path, "的清单缺少各部分的行数", MANIFEST)
     for name, data in parts.items():
         if not name.startswith(DATA_PREFIX) or not name.endswith(".jsonl"):
             continue

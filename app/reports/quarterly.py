@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlite_utils import Database
 
 from app.db import store
@@ -59,8 +61,13 @@ def quarterly_report(db: Database, quarter: Quarter) -> tuple[dict, Table]:
     return direct_quarterly_report(db, quarter)
 
 
-def direct_quarterly_report(db: Database, quarter: Quarter) -> tuple[dict, Table]:
-    """The quarterly summary over the rows kept in this database itself."""
+def direct_quarterly_report(
+    db: Database, quarter: Quarter, as_of: date | None = None
+) -> tuple[dict, Table]:
+    """The quarterly summary over the rows kept in this database itself.
+
+    ``as_of`` (default today): weeks and months not over by then are not judged yet.
+    """
     ident = store.require_identity(db)
     first, last = quarter.first_day.isoformat(), quarter.last_day.isoformat()
 
@@ -73,7 +80,7 @@ def direct_quarterly_report(db: Database, quarter: Quarter) -> tuple[dict, Table
         if g in by_grade:
             by_grade[g] += 1
     n_villages = len(grades)
-    comp = cadre_compliance(db, quarter.first_day, quarter.last_day)
+    comp = cadre_compliance(db, quarter.first_day, quarter.last_day, as_of)
     judged = sum(c.summary.judged for c in comp.values())
     met = sum(c.summary.met for c in comp.values())
     short = sorted(

@@ -8,14 +8,24 @@ the window's import dialog use:
 * :func:`check_sheet` — read and check everything, write nothing: a :class:`Preview`;
 * :func:`load_sheet` — check, then write in one transaction: an :class:`ImportResult`;
 * :func:`write_template` — an empty sheet with the right headers;
-* :class:`SheetError` — every problem (row, column, reason); nothing was written.
+* :class:`SheetError` — every problem (row, column, reason); nothing was written;
+  :class:`ReasonNeeded` — rows in a frozen period (approved month, quarter sent to the
+  county) and no reason given to ``load_sheet``.
 """
 
 from __future__ import annotations
 
 from app.sheets.base import NEW, STATUS_LABELS, UNCHANGED, UPDATED, Column, PreviewRow, SheetKind
 from app.sheets.errors import MAX_LISTED, Problem, SheetError
-from app.sheets.loader import KINDS, ImportResult, Preview, check_sheet, get_kind, load_sheet
+from app.sheets.loader import (
+    KINDS,
+    ImportResult,
+    Preview,
+    ReasonNeeded,
+    check_sheet,
+    get_kind,
+    load_sheet,
+)
 from app.sheets.reader import read_sheet
 from app.sheets.template import template_columns, write_template
 
@@ -31,6 +41,7 @@ __all__ = [
     "Preview",
     "PreviewRow",
     "Problem",
+    "ReasonNeeded",
     "SheetError",
     "SheetKind",
     "check_sheet",

@@ -123,6 +123,7 @@ class SheetKind:
         columns: Sequence[Column],
         note: str = "",
         on_insert: dict[str, object] | None = None,
+        day_field: str | None = None,
     ) -> None:
         self.name = name
         self.title = title
@@ -131,6 +132,9 @@ class SheetKind:
         self.note = note
         #: fields set on new rows only (never compared, never overwritten)
         self.on_insert = dict(on_insert or {})
+        #: the field dating a row: rows in a frozen period load only with a reason
+        #: (:mod:`app.db.guard`)
+        self.day_field = day_field
 
     def __repr__(self) -> str:
         return f"<SheetKind {self.name}>"

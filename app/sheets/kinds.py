@@ -353,6 +353,7 @@ ATTENDANCE = Attendance(
     ],
     note="每名干部每天一条记录。",
     on_insert={"source": "考勤簿"},
+    day_field="day",
 )
 
 CHECKS = SheetKind(
@@ -381,6 +382,7 @@ CHECKS = SheetKind(
         _text("检查人", "checker"),
         _text("备注", "note"),
     ],
+    day_field="day",
 )
 
 

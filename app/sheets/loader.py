@@ -1,4 +1,10 @@
-"""Checking and loading a register sheet: all-or-nothing, and only what changed is written."""
+"""Checking and loading a register sheet: all-or-nothing, and only what changed is written.
+
+Rows dated in a frozen period (an approved subsidy month, a quarter sent to the county:
+:mod:`app.db.guard`) load only with a reason, which the change log keeps with them;
+without one the whole sheet is refused (:class:`ReasonNeeded`), naming the periods and
+the rows.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +15,18 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from app.db.guard import NEEDS_REASON, clean_reason, frozen_periods, with_reason
 from app.db.store import require_identity
 from app.domain.errors import DomainError
-from app.sheets.base import NEW, UNCHANGED, UPDATED, Context, PreviewRow, SheetKind
+from app.sheets.base import (
+    NEW,
+    UNCHANGED,
+    UPDATED,
+    Context,
+    PreviewRow,
+    SheetKind,
+    rows_summary,
+)
 from app.sheets.errors import Problem, SheetError
 from app.sheets.kinds import (
     ASSIGNMENTS,
@@ -56,10 +71,18 @@ class Preview:
     updated: int = 0
     unchanged: int = 0
     warnings: list[str] = field(default_factory=list)
+    #: (why, sheet rows) of the rows to write in a frozen period: loading needs a reason
+    frozen: list[tuple[str, list[int]]] = field(default_factory=list)
 
     @property
     def changes(self) -> int:
         return self.new + self.updated
+
+    @property
+    def frozen_why(self) -> str | None:
+        """``第 2、3 行：2026年第3季度已上报县里（2026-10-08）``, one line per period; None
+        when no row to write is in a frozen period."""
+        return "\n".join(f"{rows_summary(rows)}：{why}" for why, rows in self.frozen) or None
 
 
 @dataclass
@@ -71,6 +94,42 @@ class ImportResult:
 
     def summary(self) -> str:
         return f"新增 {self.new} 条，修改 {self.updated} 条，未变 {self.unchanged} 条"
+
+
+class ReasonNeeded(SheetError):
+    """Rows to write are in a frozen period and no reason was given; nothing was written.
+
+    ``frozen`` lists (why, sheet rows), e.g. (``2026年9月的补助已审批``, [2, 3]).
+    """
+
+    def __init__(self, file: Path | str, column: str | None, frozen: list[tuple[str, list[int]]]):
+        self.frozen = frozen
+        super().__init__(
+            file,
+            [
+                Problem(None, column, f"{rows_summary(r)}：{why}，{NEEDS_REASON}")
+                for why, r in frozen
+            ],
+        )
+
+
+def frozen_rows(
+    db: Database, kind: SheetKind, plan: list[PreviewRow]
+) -> list[tuple[str, list[int]]]:
+    """(why, sheet rows) of the rows that would change a record in a frozen period."""
+    if kind.day_field is None:
+        return []
+    periods = frozen_periods(db)
+    if not periods:
+        return []
+    by_why: dict[str, list[int]] = {}
+    for p in plan:
+        if p.status == UNCHANGED:
+            continue
+        why = periods.why(kind.table, [str(p.values[kind.day_field])])
+        if why:
+            by_why.setdefault(why, []).append(p.row)
+    return sorted(by_why.items(), key=lambda item: item[1][0])
 
 
 def get_kind(kind: str | SheetKind, file: Path | str = "") -> SheetKind:
@@ -107,6 +166,7 @@ def _preview(kind: SheetKind, ctx: Context) -> Preview:
     for p in plan:
         counts[p.status] += 1
     headers = list(rows[0][1]) if rows else kind.headers(ctx.db)
+    frozen = frozen_rows(ctx.db, kind, plan)
     return Preview(
         kind.name,
         ctx.file,
@@ -116,6 +176,7 @@ def _preview(kind: SheetKind, ctx: Context) -> Preview:
         counts[UPDATED],
         counts[UNCHANGED],
         warnings,
+        frozen,
     )
 
 
@@ -128,28 +189,49 @@ def check_sheet(
     """
     path = Path(path)
     sheet_kind = get_kind(kind, path)
-    return _preview(sheet_kind, _context(db, path, progress))
+    preview = _preview(sheet_kind, _context(db, path, progress))
+    preview.warnings += [
+        f"{rows_summary(r)}：{why}，导入时需填写修改原因" for why, r in preview.frozen
+    ]
+    return preview
 
 
 def load_sheet(
-    db: Database, kind: str | SheetKind, path: Path | str, progress: Progress | None = None
+    db: Database,
+    kind: str | SheetKind,
+    path: Path | str,
+    progress: Progress | None = None,
+    *,
+    reason: str | None = None,
 ) -> ImportResult:
     """Check the sheet, then write it in one transaction (all or nothing).
 
     Rows equal to what is stored are not written, so loading a sheet twice changes nothing.
+    Rows to write in a frozen period need a ``reason`` (kept in the change log); without
+    one, :class:`ReasonNeeded` names the periods and rows, and nothing is written.
     """
     path = Path(path)
     sheet_kind = get_kind(kind, path)
     ctx = _context(db, path, progress)
     with db.atomic():
         preview = _preview(sheet_kind, ctx)
+        if preview.frozen and clean_reason(reason) is None:
+            column = next(
+                (c.header for c in sheet_kind.columns if c.field == sheet_kind.day_field), None
+            )
+            raise ReasonNeeded(path, column, preview.frozen)
         if preview.changes:
             try:
-                sheet_kind.write(ctx, preview.rows)
+                with with_reason(db, reason):
+                    sheet_kind.write(ctx, preview.rows)
             except sqlite3.Error as e:
                 raise SheetError(
                     path, [Problem(None, None, f"写入数据库时出错（{e}），没有导入任何数据")]
                 ) from e
     total = len(preview.rows)
     ctx.report(total, total)
-    return ImportResult(preview.new, preview.updated, preview.unchanged, preview.warnings)
+    warnings = preview.warnings + [
+        f"{rows_summary(r)}：{why}，已按修改原因“{clean_reason(reason)}”导入"
+        for why, r in preview.frozen
+    ]
+    return ImportResult(preview.new, preview.updated, preview.unchanged, warnings)

@@ -13,11 +13,13 @@ import csv
 import io
 import math
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 from app.sheets.errors import BadCell, Problem, SheetError
 from app.sheets.xlsx import Workbook, XlsxError
@@ -102,7 +104,7 @@ def _xlsx_rows(path: Path) -> Iterator[Iterator[tuple[int, list[object]]]]:
         )
     try:
         z = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError) as e:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as e:
         raise _fail(path, f"文件已损坏，不是有效的 .xlsx 工作簿（{e}）") from None
     with z:
         names = set(z.namelist())
@@ -112,16 +114,36 @@ def _xlsx_rows(path: Path) -> Iterator[Iterator[tuple[int, list[object]]]]:
             book = Workbook(z)
         except XlsxError as e:
             raise _fail(path, f"工作簿无法打开：{e}") from None
-        except (zipfile.BadZipFile, EOFError, ValueError, RuntimeError, NotImplementedError) as e:
-            raise _fail(path, f"工作簿无法打开，文件可能已损坏（{e}）") from None
+        except (
+            zipfile.BadZipFile,
+            EOFError,
+            ValueError,
+            RuntimeError,
+            NotImplementedError,
+            zlib.error,
+            ParseError,
+            OSError,
+        ) as e:
+            raise _fail(path, f"工作簿无法打开，文件可能已损坏（{type(e).__name__}）") from None
 
         def rows() -> Iterator[tuple[int, list[object]]]:
             try:
                 yield from book.rows()
             except XlsxError as e:
                 raise _fail(path, str(e)) from None
-            except (zipfile.BadZipFile, EOFError, ValueError, RuntimeError) as e:
-                raise _fail(path, f"工作表内容无法读取，文件可能已损坏（{e}）") from None
+            except (
+                zipfile.BadZipFile,
+                EOFError,
+                ValueError,
+                RuntimeError,
+                NotImplementedError,
+                zlib.error,
+                ParseError,
+                OSError,
+            ) as e:
+                raise _fail(
+                    path, f"工作表内容无法读取，文件可能已损坏（{type(e).__name__}）"
+                ) from None
 
         yield rows()
 

@@ -93,6 +93,8 @@ def iso_date(value: object) -> str:
 def count(value: object) -> int:
     raw = _ascii(value)
     if _COUNT_RE.fullmatch(raw):
+        if len(raw.split(".")[0].lstrip("0")) > 18:  # far past any count (and int()'s limit)
+            raise DomainError(f"数值过大：{raw[:20]}…")
         n = int(raw)
         if n > MAX_COUNT:
             raise DomainError(f"数值过大：{raw}")

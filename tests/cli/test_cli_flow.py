@@ -41,6 +41,7 @@ HEADERS = {
     "assignments": ["干部编号", "村代码", "岗位", "开始日期", "结束日期"],
     "rates": ["补助类别", "起始日期", "标准"],
     "attendance": ["干部编号", "日期", "村代码", "类别", "备注"],
+    "checks": ["干部编号", "日期", "方式", "结果", "检查人", "备注"],
 }
 
 
@@ -228,7 +229,7 @@ def test_rate_raised_in_the_middle_of_a_month(township, tmp_path):
     assert lines["GB002"]["living"] == "144.00"
 
 
-def test_approve_then_a_late_change_is_carried_as_an_adjustment(township, tmp_path):
+def test_approve_then_a_late_change_is_carried_as_an_adjustment(township, tmp_path, capsys):
     assert cli(township, "approve-subsidy", "--month", "2026-10", "--by", "李会计") == 0
     assert report(township, tmp_path, "subsidy", "--month", "2026-10")["status"] == "approved"
     late = write_csv(
@@ -236,12 +237,61 @@ def test_approve_then_a_late_change_is_carried_as_an_adjustment(township, tmp_pa
         "attendance",
         [["GB001", "2026-10-26", "610526100202", "在村", "补录"]],
     )
-    assert cli(township, "import-sheet", "attendance", str(late)) == 0
+    before = db_state(township)
+    capsys.readouterr()
+    # an approved month changes only with a reason: refused without one, nothing written
+    assert cli(township, "import-sheet", "attendance", str(late)) == 1
+    err = capsys.readouterr().err
+    assert "2026年10月的补助已审批" in err and "第 2 行" in err and "--reason" in err
+    assert "Traceback" not in err and db_state(township) == before
+    assert cli(township, "import-sheet", "attendance", str(late), "--reason", "考勤簿漏录") == 0
+    assert "2026年10月的补助已审批，已按修改原因“考勤簿漏录”导入" in capsys.readouterr().out
     assert report(township, tmp_path, "subsidy", "--month", "2026-10")["total"] == "242.00"
     nov = report(township, tmp_path, "subsidy", "--month", "2026-11")
     gb1 = next(x for x in nov["lines"] if x["cadre_no"] == "GB001")
     assert gb1["adjustment"] == "6.00" and gb1["notes"] == ["补发 2026-10"]
     assert cli(township, "approve-subsidy", "--month", "2026-10") == 1
+
+
+def test_a_sheet_touching_a_quarter_sent_to_the_county_needs_a_reason(township, tmp_path, capsys):
+    import sqlite3
+
+    conn = sqlite3.connect(township)
+    with conn:  # what `export --quarter 2026Q3` records
+        conn.execute(
+            "INSERT INTO exported_quarters VALUES ('2026Q3', '2026-10-08T09:00:00+08:00',"
+            " '东坡镇-2026Q3.zip', ?)",
+            ["0" * 64],
+        )
+    conn.close()
+    sheet = write_csv(
+        tmp_path / "checks.csv",
+        "checks",
+        [
+            ["GB001", "2026-09-15", "电话查岗", "在岗", "县委组织部", ""],
+            ["GB002", "2026-10-12", "进村抽查", "在岗", "镇纪委", ""],
+        ],
+    )
+    before = db_state(township)
+    capsys.readouterr()
+    assert cli(township, "import-sheet", "checks", str(sheet)) == 1
+    err = capsys.readouterr().err
+    assert "第 2 行：2026年第3季度已上报县里（2026-10-08），修改需填写原因" in err
+    assert "第 3 行" not in err and "--reason" in err and "Traceback" not in err
+    assert db_state(township) == before  # nothing loaded, not even the October row
+    assert cli(township, "import-sheet", "checks", str(sheet), "--reason", "县里抽查后补登") == 0
+    assert "已按修改原因“县里抽查后补登”导入" in capsys.readouterr().out
+    conn = sqlite3.connect(township)
+    logged = conn.execute(
+        "SELECT record, reason FROM change_log WHERE table_name = 'checks' ORDER BY id"
+    ).fetchall()
+    conn.close()
+    assert logged == [
+        ("GB001/2026-09-15/电话查岗", "县里抽查后补登"),
+        ("GB002/2026-10-12/进村抽查", "县里抽查后补登"),
+    ]
+    # the same sheet again changes nothing, so it needs no reason
+    assert cli(township, "import-sheet", "checks", str(sheet)) == 0
 
 
 def test_same_sheet_twice_changes_nothing(township, tmp_path):

@@ -229,7 +229,8 @@ def test_files_of_one_township_given_newest_first_are_taken_oldest_first(world, 
 
 
 def test_a_township_changes_only_its_own_rows(world, tmp_path):
-    """A file whose rows carry another township's ids or villages: those rows are refused."""
+    """A file carrying another township's ids or villages: the other township's rows stay
+    as they were, and rows naming its villages are refused."""
     folder = tmp_path / "t3"
     folder.mkdir()
     t3 = _township(folder, "612701103", "白杨乡", 3)
@@ -248,30 +249,111 @@ def test_a_township_changes_only_its_own_rows(world, tmp_path):
         t3.execute("PRAGMA foreign_keys = ON")
     path = export_quarter(t3, Q, folder / "白杨乡.zip", now=NOW).path
     county = _county_copy(world, tmp_path)
-    before = open_database(county)
-    owner_before = before.execute(
-        "SELECT township_code, data FROM county_rows WHERE row_key = ?", [stolen_uuid]
+    db = open_database(county)
+    theirs = "SELECT data FROM county_rows WHERE township_code = '612701102' ORDER BY id"
+    before = db.execute(theirs).fetchall()
+    (receipt,) = import_files(db, [path])
+    assert receipt.imported, receipt.message
+    why = {(t, k): w for t, k, w in receipt.refused_rows}
+    assert any(t == "villages" and "612701102299" in w for (t, _), w in why.items())
+    assert "拒绝的行" in receipt.text()
+    assert db.execute(theirs).fetchall() == before  # 柳河镇's rows untouched
+    owners = db.execute(
+        "SELECT township_code FROM county_rows WHERE row_key = ? ORDER BY 1", [stolen_uuid]
     ).fetchall()
-    before.conn.close()
+    assert owners == [("612701102",), ("612701103",)]  # each township's row its own
+    names = [
+        json.loads(d)["name"]
+        for (d,) in db.execute("SELECT data FROM county_rows WHERE table_name = 'villages'")
+    ]
+    assert "越界村" not in names
+
+
+def _rebuild_signed(world, tmp, name: str, edit) -> Path:
+    """The newer file with ``name``'s lines edited by ``edit`` and signed again by the
+    township's own key (a buggy or crafted export the signature cannot catch)."""
+    import hashlib as h
+
+    with zipfile.ZipFile(world["newer"]) as zf:
+        manifest = json.loads(zf.read(MANIFEST))
+        lines = zf.read(name).decode().splitlines()
+    lines = edit(lines)
+    body = ("\n".join(lines) + "\n").encode()
+    table = name[len("data/") : -len(".jsonl")]
+    manifest["sha256"][name] = h.sha256(body).hexdigest()
+    manifest["counts"][table] = len(lines)
+    mbytes = json.dumps(manifest, ensure_ascii=False).encode()
+    key = ensure_key(world["dbs"]["612701101"])
+    replace = {name: body, MANIFEST: mbytes, SIGNATURE: key.sign(mbytes)}
+    return _rebuild(world["newer"], tmp / f"signed-{table}.zip", replace=replace)
+
+
+def _set_first(field: str, value):
+    def edit(lines):
+        row = json.loads(lines[0])
+        row[field] = value
+        return [json.dumps(row), *lines[1:]]  # escaped: a lone surrogate stays text
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("name", "edit", "expected"),
+    [
+        ("data/checks.jsonl", _set_first("result", "无此结果"), "不符合乡镇数据库的规则"),
+        ("data/practical_matters.jsonl", _set_first("funds_fen", 12.5), "不符合乡镇数据库的规则"),
+        ("data/attendance.jsonl", _set_first("day", "2026-08-xx"), "不符合乡镇数据库的规则"),
+        ("data/households.jsonl", _set_first("phone", "13800000000"), "个人信息"),
+        ("data/cadres.jsonl", _set_first("name", "\ud800x"), "无效字符"),
+    ],
+)
+def test_well_signed_rows_the_township_would_not_take_refuse_the_file(
+    world, tmp_path, name, edit, expected
+):
+    county = _county_copy(world, tmp_path)
+    path = _rebuild_signed(world, tmp_path, name, edit)
+    before = content_digest(county)
     db = open_database(county)
     (receipt,) = import_files(db, [path])
-    assert receipt.imported
-    why = {(t, k): w for t, k, w in receipt.refused_rows}
-    assert "属于乡镇 612701102" in why[("cadres", stolen_uuid)]
-    assert any(t == "villages" and "612701102299" in w for (t, _), w in why.items())
-    assert "拒绝的行" in receipt.text() and "越界村" not in json.dumps(
-        [
-            json.loads(d)
-            for (d,) in db.execute("SELECT data FROM county_rows WHERE table_name='villages'")
-        ],
-        ensure_ascii=False,
+    db.conn.close()
+    assert not receipt.imported and expected in receipt.message, receipt.message
+    assert content_digest(county) == before
+    js = tmp_path / "q.json"  # and the county's report still works
+    assert cli(county, "report", "quarterly", "--quarter", str(Q), "-o", str(js)) == 0
+
+
+def test_a_file_from_a_clock_in_the_future_is_refused(world, tmp_path):
+    folder = tmp_path / "future"
+    folder.mkdir()
+    t = _township(folder, "612701104", "龙泉乡", 4)
+    path = export_quarter(
+        t, Q, folder / "龙泉乡.zip", now=datetime(2027, 11, 28, tzinfo=timezone.utc)
+    ).path
+    db = open_database(_county_copy(world, tmp_path))
+    (receipt,) = import_files(
+        db, [path], now=lambda: datetime(2026, 11, 28, 12, tzinfo=timezone.utc)
     )
-    assert (
-        db.execute(
-            "SELECT township_code, data FROM county_rows WHERE row_key = ?", [stolen_uuid]
-        ).fetchall()
-        == owner_before
-    )
+    assert not receipt.imported and "晚于本机时间" in receipt.message
+
+
+def test_files_are_ordered_by_instant_not_by_clock_text(world, tmp_path):
+    """18:30 in Beijing is before 11:00 UTC the same day: that file is the older one."""
+    from datetime import timedelta as td
+
+    folder = tmp_path / "tz"
+    folder.mkdir()
+    t = _township(folder, "612701105", "双河镇", 5)
+    bj = timezone(td(hours=8))
+    early = export_quarter(
+        t, Q, folder / "a.zip", now=datetime(2026, 11, 28, 18, 30, tzinfo=bj)
+    ).path
+    late = export_quarter(
+        t, Q, folder / "b.zip", now=datetime(2026, 11, 28, 11, 0, tzinfo=timezone.utc)
+    ).path
+    db = open_database(_county_copy(world, tmp_path))
+    assert import_files(db, [late])[0].imported
+    (receipt,) = import_files(db, [early])
+    assert not receipt.imported and "比已导入的文件旧" in receipt.message
 
 
 def test_first_file_registers_the_key_and_another_key_needs_a_person(world, tmp_path, capsys):
@@ -462,13 +544,19 @@ def test_bad_input_exit_1_message_and_county_unchanged(world, tmp_path, capsys, 
     assert content_digest(county) == before
 
 
-def test_one_bad_file_does_not_stop_the_good_ones(world, tmp_path, capsys):
+def test_one_bad_file_and_the_command_imports_none(world, tmp_path, capsys):
+    """The command line is all or nothing (exit 1: nothing changed); the window imports
+    the good files and refuses the bad one."""
     county = _county_copy(world, tmp_path)
     bad, _ = _bad_truncated(world, tmp_path)
+    before = content_digest(county)
     assert cli(county, "import", str(bad), str(world["newer"])) == 1
     out = capsys.readouterr().out
-    assert "文件 2 个：导入 1 个，拒绝 1 个" in out
+    assert "文件 2 个：导入 0 个，拒绝 2 个" in out and "本批文件均未导入" in out
+    assert content_digest(county) == before
     db = open_database(county)
+    receipts = import_files(db, [bad, world["newer"]])
+    assert [r.imported for r in receipts] == [False, True]
     assert db.execute("SELECT count(*) FROM county_files").fetchone()[0] == 3
 
 
@@ -515,3 +603,11 @@ def test_county_demo_imports_demo_townships(tmp_path):
     files = db.execute("SELECT township_name, rows_refused FROM county_files").fetchall()
     assert sorted(files) == [("柳河镇", 0), ("青石镇", 0)]
     assert db.execute("SELECT count(*) FROM county_keys").fetchone()[0] == 2
+
+
+def test_county_demo_is_refused_where_files_were_imported(world, tmp_path, capsys):
+    county = _county_copy(world, tmp_path)
+    before = content_digest(county)
+    assert cli(county, "demo", "--scale", "county") == 1
+    assert "已有导入的乡镇上报文件" in capsys.readouterr().err
+    assert content_digest(county) == before

@@ -21,6 +21,7 @@ from app.domain.periods import Month
 from app.ui.cadres.duty import DutyGridPage
 from app.ui.cadres.duty_model import APPROVED_NOTE, FAILED_ROLE, FUTURE_ROLE, KIND_ROLE
 from app.ui.undo import TabUndo
+from tests.ui.reason_dialog import answer_reason
 
 TODAY = date(2026, 5, 15)
 APRIL = Month(2026, 4)
@@ -407,7 +408,9 @@ def test_a_cell_entered_in_an_approved_month_is_carried_into_the_next_sheet(page
     assert APPROVED_NOTE in tip
     click(qtbot, page, STATIONED, d(7))
     assert APPROVED_NOTE in page.status_label.text()
+    asked = answer_reason(qtbot, "考勤簿漏记")  # the month is approved: the clerk says why
     typed(qtbot, page, "1")
+    assert asked and stored(db, "GB002")["2026-04-07"] == "在村"
     may = sheet_for_month(db, Month(2026, 5))
     (line,) = [ln for ln in may.lines if ln.cadre_no == "GB002"]
     assert [(str(a.corrects), a.amount_fen) for a in line.adjustments] == [("2026-04", 600)]

@@ -29,7 +29,14 @@ def test_menus(window):
     assert titles == ["文件", "帮助"]
     file_menu = window.menuBar().actions()[0].menu()
     texts = [a.text() for a in file_menu.actions() if not a.isSeparator()]
-    assert texts == ["导入登记表…", "导出上报文件…", "打印季度小结…", "退出"]
+    assert texts == [
+        "导入登记表…",
+        "导出上报文件…",
+        "打印季度小结…",
+        "备份与恢复…",
+        "修改记录…",
+        "退出",
+    ]
     assert window.quit_action.shortcut() == QKeySequence("Ctrl+Q")
     help_menu = window.menuBar().actions()[1].menu()
     assert [a.text() for a in help_menu.actions()] == ["关于…"]

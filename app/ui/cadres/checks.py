@@ -26,7 +26,6 @@ from app.db import cadres as cdb
 from app.db import checks as kdb
 from app.db.cadres import Batch
 from app.db.checks import CheckRow
-from app.db.records import Change
 from app.domain.errors import DomainError
 from app.sheets import values as v
 from app.sheets.kinds import CHECKS
@@ -43,6 +42,7 @@ from app.ui.cadres.roster import (
 )
 from app.ui.models.table_model import RowTableModel
 from app.ui.undo import TabUndo
+from app.ui.widgets.reason import ReasonCancelled, run_with_reason
 from app.ui.widgets.record_form import RecordDialog
 from app.ui.widgets.tables import read_only_table
 
@@ -275,13 +275,14 @@ class ChecksPage(CadrePage):
     def add_check(self) -> RecordDialog:
         def save(values: dict[str, Any]) -> Batch:
             mark = self._ask_mark_absent(values)
-            batch = kdb.add_check(self._db, values, mark_absent=mark)
             name = (cdb.cadre(self._db, values["cadre_no"]) or {}).get("name", "")
-            push_batch(
-                self._undo,
-                batch,
-                self.tr("查岗 %1 %2").replace("%1", name).replace("%2", values["day"]),
+            text = self.tr("查岗 %1 %2").replace("%1", name).replace("%2", values["day"])
+            batch, reason = run_with_reason(
+                self,
+                lambda r: kdb.add_check(self._db, values, mark_absent=mark, reason=r),
+                what=self.tr("新增查岗记录：%1").replace("%1", text),
             )
+            push_batch(self._undo, batch, text, reason)
             self._after_save(values, batch)
             return batch
 
@@ -300,9 +301,14 @@ class ChecksPage(CadrePage):
 
         def save(values: dict[str, Any]) -> Batch:
             mark = self._ask_mark_absent(values)
-            batch = kdb.update_check(self._db, row.uuid, values, mark_absent=mark)
+            text = self.tr("修改查岗 %1").replace("%1", row.cadre_name)
+            batch, reason = run_with_reason(
+                self,
+                lambda r: kdb.update_check(self._db, row.uuid, values, mark_absent=mark, reason=r),
+                what=f"{text} {row.day}",
+            )
             if any(c.before != c.after for c in batch.changes):
-                push_batch(self._undo, batch, self.tr("修改查岗 %1").replace("%1", row.cadre_name))
+                push_batch(self._undo, batch, text, reason)
             self._after_save(values, batch)
             return batch
 
@@ -328,10 +334,17 @@ class ChecksPage(CadrePage):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return False
+        text = self.tr("删除查岗 %1").replace("%1", row.cadre_name)
         try:
-            change: Change = kdb.delete_check(self._db, row.uuid)
+            change, reason = run_with_reason(
+                self,
+                lambda r: kdb.delete_check(self._db, row.uuid, reason=r),
+                what=f"{text} {row.day} {row.method}",
+            )
+        except ReasonCancelled:
+            return False
         except DomainError as e:
             QMessageBox.warning(self, self.tr("不能删除"), str(e))
             return False
-        self._push(change, self.tr("删除查岗 %1").replace("%1", row.cadre_name))
+        self._push(change, text, reason)
         return True

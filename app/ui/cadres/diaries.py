@@ -54,6 +54,7 @@ from app.ui.widgets.common import (
     ask_save_path,
     file_link,
 )
+from app.ui.widgets.reason import ReasonCancelled, run_with_reason
 from app.ui.widgets.record_form import RecordDialog
 from app.ui.widgets.tables import read_only_table
 
@@ -377,11 +378,24 @@ class DiariesPage(QWidget):
         self.detail.setHtml(entry_html(entry[0]) if entry else "")
 
     # -- edits ---------------------------------------------------------------------------
-    def _push(self, change: Change, verb: str, values: dict[str, Any]) -> None:
+    def _text(self, verb: str, values: dict[str, Any]) -> str:
+        """``修改民情日记 2026-05-06 王建国``: the undo step's text."""
         name = self._cadres.get(values.get("cadre_no") or "", "").split("（")[0]
         text = self.tr("%1民情日记 %2 %3").replace("%1", verb)
-        self._undo.push(change, text.replace("%2", str(values.get("day"))).replace("%3", name))
+        return text.replace("%2", str(values.get("day"))).replace("%3", name)
+
+    def _push(
+        self, change: Change, verb: str, values: dict[str, Any], reason: str | None = None
+    ) -> None:
+        self._undo.push(change, self._text(verb, values), reason)
         self.reload_rows()
+
+    def _write(
+        self, verb: str, values: dict[str, Any], action: Callable[[str | None], Change]
+    ) -> tuple[Change, str | None]:
+        """``action(reason)``, asking for the reason when the entry's quarter was sent to
+        the county (:func:`app.ui.widgets.reason.run_with_reason`)."""
+        return run_with_reason(self, action, what=self._text(verb, values))
 
     def _check(self, values: dict[str, Any]) -> dict[str, str]:
         problems = {}
@@ -429,8 +443,11 @@ class DiariesPage(QWidget):
         record = {"day": self._clock().isoformat(), "cadre_no": flt.cadre_no}
 
         def save(values: dict[str, Any]) -> Change:
-            change = ddb.add_entry(self._db, values)
-            self._push(change, self.tr("新增"), values)
+            verb = self.tr("新增")
+            change, reason = self._write(
+                verb, values, lambda r: ddb.add_entry(self._db, values, reason=r)
+            )
+            self._push(change, verb, values, reason)
             if not self.select(change.key["uuid"]):
                 self.status_label.setText(self.tr("已保存；这篇日记不在当前筛选条件内。"))
             return change
@@ -448,9 +465,12 @@ class DiariesPage(QWidget):
             return None
 
         def save(values: dict[str, Any]) -> Change:
-            change = ddb.update_entry(self._db, record["uuid"], values)
+            verb = self.tr("修改")
+            change, reason = self._write(
+                verb, values, lambda r: ddb.update_entry(self._db, record["uuid"], values, reason=r)
+            )
             if change.before != change.after:
-                self._push(change, self.tr("修改"), values)
+                self._push(change, verb, values, reason)
             return change
 
         return self._diary_dialog(self.tr("编辑民情日记"), save, record)
@@ -464,9 +484,14 @@ class DiariesPage(QWidget):
 
         def save(values: dict[str, Any]) -> Change:
             grade, evaluator = values["eval_grade"], values["evaluator"]
-            change = ddb.set_evaluation(self._db, record["uuid"], grade, evaluator)
+            verb = self.tr("评价")
+            change, reason = self._write(
+                verb,
+                record,
+                lambda r: ddb.set_evaluation(self._db, record["uuid"], grade, evaluator, reason=r),
+            )
             if change.before != change.after:
-                self._push(change, self.tr("评价"), record)
+                self._push(change, verb, record, reason)
             return change
 
         title = self.tr("评价民情日记：%1").replace(
@@ -495,12 +520,17 @@ class DiariesPage(QWidget):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return False
+        verb = self.tr("删除")
         try:
-            change = ddb.delete_entry(self._db, record["uuid"])
+            change, reason = self._write(
+                verb, record, lambda r: ddb.delete_entry(self._db, record["uuid"], reason=r)
+            )
+        except ReasonCancelled:
+            return False
         except DomainError as e:
             QMessageBox.warning(self, self.tr("不能删除"), str(e))
             return False
-        self._push(change, self.tr("删除"), record)
+        self._push(change, verb, record, reason)
         return True
 
     # -- printing ------------------------------------------------------------------------

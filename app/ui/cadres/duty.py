@@ -8,6 +8,11 @@ transaction and one undo command, so Ctrl+Z takes back a whole fill or paste. Th
 summary columns show :func:`app.db.attendance_edit.month_grid`'s results, re-read after
 every edit. 打印考勤表 writes the month's attendance table (the command line's
 ``report attendance``) to an A4 PDF.
+
+A month whose subsidy is approved, or a quarter sent to the county, changes only with a
+reason: the grid shows the note, and a key pressed there asks why (:mod:`app.ui.widgets.
+reason`) before anything is written; cancelled, the cells stay as they were. Undo and
+redo of such an edit keep its reason (``撤销：…``) and do not ask again.
 """
 
 from __future__ import annotations
@@ -50,9 +55,10 @@ from app.ui.cadres.duty_model import (
     mark_of,
     parse_mark,
 )
-from app.ui.undo import TabUndo
+from app.ui.undo import REDO, UNDO, TabUndo, run_step
 from app.ui.widgets.common import ask_save_path
 from app.ui.widgets.print_preview import print_report, show_link
+from app.ui.widgets.reason import ReasonCancelled, run_with_reason
 
 K = Qt.Key
 KIND_KEYS: dict[int, Kind] = {
@@ -65,12 +71,15 @@ KIND_KEYS: dict[int, Kind] = {
     K.Key_4: Kind.ABSENT,
     K.Key_Q: Kind.ABSENT,
 }
+#: what the reason dialog adds for a cell of an approved month
+CARRY_NOTE = "保存后，差额将在下一个未审批月份的补助表中补发或扣回。"
 SUMMARY_WIDTHS = (40, 36, 52, 92)  # 出勤, 请假, 要求, 达标
 DAY_WIDTH = (22, 26, 30)  # narrowest, preferred, widest
 
 
 class CellsCommand(QUndoCommand):
-    """A batch of cell edits already made; undo reverts the whole batch, redo reapplies it."""
+    """A batch of cell edits already made; undo reverts the whole batch, redo reapplies it
+    (with the batch's ``reason`` when it was made in a frozen period)."""
 
     def __init__(
         self,
@@ -79,27 +88,33 @@ class CellsCommand(QUndoCommand):
         text: str,
         refresh: Callable[[], None],
         parent_widget: QWidget | None = None,
+        reason: str | None = None,
     ) -> None:
         super().__init__(text)
         self._db, self._batch, self._refresh = db, batch, refresh
         self._widget = parent_widget
+        self.reason = reason
         self._done = True
 
     def redo(self) -> None:
         if self._done:  # made before the command was pushed
             return
-        self._apply(attendance_edit.reapply, True)
+        self._apply(attendance_edit.reapply, True, REDO)
 
     def undo(self) -> None:
-        self._apply(attendance_edit.revert, False)
+        self._apply(attendance_edit.revert, False, UNDO)
 
-    def _apply(self, action: Callable[[Database, CellBatch], CellBatch], done: bool) -> None:
-        try:
-            action(self._db, self._batch)
+    def _apply(
+        self,
+        action: Callable[[Database, CellBatch, str | None], CellBatch],
+        done: bool,
+        direction: str,
+    ) -> None:
+        db, batch = self._db, self._batch
+        if run_step(self._widget, lambda r: action(db, batch, r), self.reason, direction):
             self._done = done
-        except DomainError as e:
+        else:
             self.setObsolete(True)
-            QMessageBox.warning(self._widget, "无法撤销", str(e))
         self._refresh()
 
 
@@ -467,18 +482,41 @@ class DutyGridPage(QWidget):
         return batch
 
     def write(self, cells: list, text: str) -> CellBatch | None:
-        """One action: one transaction, one undo command, one refresh."""
+        """One action: one transaction, one undo command, one refresh.
+
+        In an approved month or a quarter sent to the county the clerk is asked why first;
+        cancelled, nothing is written (None)."""
+        approved = self.model.grid is not None and self.model.grid.approved
         try:
-            batch = attendance_edit.set_cells(self._db, cells)
+            batch, reason = run_with_reason(
+                self,
+                lambda r: attendance_edit.set_cells(self._db, cells, reason=r),
+                what=self._describe(cells, text),
+                note=self.tr(CARRY_NOTE) if approved else None,
+            )
+        except ReasonCancelled:
+            self.status_label.setText(self.tr("没有修改：未填写修改原因。"))
+            return None
         except DomainError as e:
             QMessageBox.warning(self, self.tr("考勤未保存"), str(e))
             return None
         if batch:
-            command = CellsCommand(self._db, batch, text, lambda: self.show_batch(batch), self)
+            command = CellsCommand(
+                self._db, batch, text, lambda: self.show_batch(batch), self, reason
+            )
             self._undo.stack.push(command)
             self.refresh()
             self.attendance_changed.emit()
         return batch
+
+    def _describe(self, cells: list, text: str) -> str:
+        """What a write changes, for the reason dialog: ``李秀英 4月7日 → 在村``."""
+        if len(cells) != 1 or self.model.grid is None:
+            return text
+        cadre_no, day, kind = cells[0]
+        row = self.model.grid.row_of(cadre_no)
+        name = row.name if row else cadre_no
+        return f"{name} {day.month}月{day.day}日 → {kind_text(kind)}"
 
     def show_batch(self, batch: CellBatch) -> None:
         """After an undo or redo: the batch's month, its cells selected, all re-read."""

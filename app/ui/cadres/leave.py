@@ -55,6 +55,7 @@ from app.ui.cadres.roster import (
 )
 from app.ui.models.table_model import RowTableModel
 from app.ui.undo import TabUndo
+from app.ui.widgets.reason import ReasonCancelled, run_with_reason
 from app.ui.widgets.record_form import RecordDialog
 from app.ui.widgets.tables import read_only_table
 
@@ -418,9 +419,16 @@ class LeavePage(CadrePage):
                 if answer == QMessageBox.StandardButton.Cancel:
                     raise DomainError(self.tr("没有保存：请核对考勤后再登记。"))
                 overwrite = answer == QMessageBox.StandardButton.Yes
-            batch = ldb.add_leave(self._db, values, overwrite_present=overwrite)
             name = cdb.cadre(self._db, values["cadre_no"])["name"]
-            push_batch(self._undo, batch, self.tr("%1 请假").replace("%1", name))
+            batch, reason = run_with_reason(
+                self,
+                lambda r: ldb.add_leave(self._db, values, overwrite_present=overwrite, reason=r),
+                what=self.tr("登记 %1 %2 至 %3 的请假")
+                .replace("%1", name)
+                .replace("%2", start)
+                .replace("%3", end),
+            )
+            push_batch(self._undo, batch, self.tr("%1 请假").replace("%1", name), reason)
             marked = len(batch.of("attendance"))
             self._note(
                 self.message,
@@ -468,8 +476,14 @@ class LeavePage(CadrePage):
         def save(values: dict[str, Any]) -> Batch:
             day = date.fromisoformat(values["cancelled_on"])
             plan = ldb.cancel_plan(self._db, row.uuid, day)
-            batch = ldb.cancel_leave(self._db, row.uuid, day)
-            push_batch(self._undo, batch, self.tr("%1 销假").replace("%1", row.cadre_name))
+            batch, reason = run_with_reason(
+                self,
+                lambda r: ldb.cancel_leave(self._db, row.uuid, day, reason=r),
+                what=self.tr("%1 销假，最后请假日 %2")
+                .replace("%1", row.cadre_name)
+                .replace("%2", day.isoformat()),
+            )
+            push_batch(self._undo, batch, self.tr("%1 销假").replace("%1", row.cadre_name), reason)
             done = give_back_text(plan)
             self._note(
                 self.message,
@@ -518,9 +532,19 @@ class LeavePage(CadrePage):
         if answer != QMessageBox.StandardButton.Yes:
             return False
         try:
-            batch = ldb.delete_leave(self._db, row.uuid)
+            batch, reason = run_with_reason(
+                self,
+                lambda r: ldb.delete_leave(self._db, row.uuid, reason=r),
+                what=self.tr("删除 %1 %2 至 %3 的请假")
+                .replace("%1", row.cadre_name)
+                .replace("%2", row.start_date)
+                .replace("%3", row.last_day),
+            )
+        except ReasonCancelled:
+            return False
         except DomainError as e:
             QMessageBox.warning(self, self.tr("不能删除"), str(e))
             return False
-        push_batch(self._undo, batch, self.tr("删除 %1 的请假").replace("%1", row.cadre_name))
+        text = self.tr("删除 %1 的请假").replace("%1", row.cadre_name)
+        push_batch(self._undo, batch, text, reason)
         return True

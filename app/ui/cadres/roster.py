@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -37,7 +36,7 @@ from app.sheets import values as v
 from app.sheets.base import Column
 from app.sheets.kinds import CADRES
 from app.ui.models.table_model import RowTableModel
-from app.ui.undo import TabUndo
+from app.ui.undo import REDO, UNDO, TabUndo, run_step
 from app.ui.widgets.record_form import RecordDialog
 from app.ui.widgets.tables import read_only_table
 
@@ -57,34 +56,37 @@ def _tr(text: str) -> str:
 
 
 class BatchCommand(QUndoCommand):
-    """Undo/redo of a :class:`Batch` (several records changed together), in one transaction."""
+    """Undo/redo of a :class:`Batch` (several records changed together), in one transaction.
 
-    def __init__(self, undo: TabUndo, batch: Batch, text: str) -> None:
+    A batch made with a reason (a frozen period) is undone and redone with it
+    (:func:`app.ui.undo.run_step`)."""
+
+    def __init__(self, undo: TabUndo, batch: Batch, text: str, reason: str | None = None) -> None:
         super().__init__(text)
         self._undo, self._batch = undo, batch
+        self.reason = reason
         self._done = True  # made before it was pushed
 
     def redo(self) -> None:
         if self._done:
             return
-        self._apply(cdb.reapply_batch)
+        self._apply(cdb.reapply_batch, REDO)
         self._done = True
 
     def undo(self) -> None:
-        self._apply(cdb.revert_batch)
+        self._apply(cdb.revert_batch, UNDO)
         self._done = False
 
-    def _apply(self, action: Callable[[Database, Batch], None]) -> None:
-        try:
-            action(self._undo.db, self._batch)
-        except DomainError as e:
+    def _apply(self, action: Callable[[Database, Batch, str | None], None], direction: str) -> None:
+        db, batch = self._undo.db, self._batch
+        if not run_step(self._undo.tab, lambda r: action(db, batch, r), self.reason, direction):
             self.setObsolete(True)
-            QMessageBox.warning(self._undo.tab, _tr("无法撤销"), str(e))
         self._undo.refresh()
 
 
-def push_batch(undo: TabUndo, batch: Batch, text: str) -> None:
-    undo.stack.push(BatchCommand(undo, batch, text))
+def push_batch(undo: TabUndo, batch: Batch, text: str, reason: str | None = None) -> None:
+    """Push a batch already made (with ``reason`` when its period is frozen)."""
+    undo.stack.push(BatchCommand(undo, batch, text, reason))
     undo.refresh()
 
 
@@ -226,9 +228,9 @@ class CadrePage(QWidget):
             layout.addWidget(widget)
         layout.addWidget(self.message)
 
-    def _push(self, change: Change, text: str) -> None:
+    def _push(self, change: Change, text: str, reason: str | None = None) -> None:
         if change.before != change.after:
-            self._undo.push(change, text)
+            self._undo.push(change, text, reason)
 
     def _open(self, dialog: RecordDialog) -> RecordDialog:
         dialog.finished.connect(dialog.deleteLater)

@@ -4,7 +4,9 @@
 不变, the cells, changed cells marked) or every problem (row, column, reason) — nothing
 is written. 导入 loads it (all or nothing) with a progress bar and reports the counts;
 :attr:`ImportDialog.imported` then tells the window to refresh. Both run off the GUI
-thread through :func:`app.ui.tasks.run_task`.
+thread through :func:`app.ui.tasks.run_task`. Rows in an approved subsidy month or a
+quarter sent to the county load only with a reason: 导入 asks for it first
+(:mod:`app.ui.widgets.reason`), and cancelling loads nothing.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from app.domain.errors import DomainError
 from app.sheets import KINDS, NEW, UNCHANGED, UPDATED, SheetError, check_sheet, load_sheet
 from app.ui.models.table_model import RowTableModel
 from app.ui.tasks import run_task, to_main
+from app.ui.widgets.reason import ask_reason
 from app.ui.widgets.tables import read_only_table
 
 log = logging.getLogger(__name__)
@@ -46,7 +49,8 @@ PREVIEW_SAMPLE_ROWS = 200
 
 #: ``(db, kind, path, progress=callable(done, total))``, like ``app.sheets.check_sheet``
 Checker = Callable[..., Any]
-#: ``(db, kind, path, progress=callable(done, total))``, like ``app.sheets.load_sheet``
+#: ``(db, kind, path, progress=callable(done, total)[, reason=...])``, like
+#: ``app.sheets.load_sheet`` (``reason`` only for rows in a frozen period)
 Loader = Callable[..., Any]
 
 
@@ -183,6 +187,7 @@ class ImportDialog(QDialog):
         self._loader = loader
         self._busy = False
         self._checked_for: tuple[str, str] | None = None
+        self._frozen_why: str | None = None  # rows of the checked sheet in a frozen period
         self._preview_rows: list[Any] = []
         self._preview_headers: list[str] = []
         self._written = False
@@ -338,6 +343,7 @@ class ImportDialog(QDialog):
             text += self.tr("另有 %n 条提醒（见“提醒”页），不影响导入。", "", len(warnings))
         self._say(text)
         self._checked_for = checked_for
+        self._frozen_why = getattr(preview, "frozen_why", None)
         self.import_button.setEnabled(self._current() == checked_for)
 
     # -- load --------------------------------------------------------------------------
@@ -347,9 +353,21 @@ class ImportDialog(QDialog):
             self._say(self.tr("请先检查文件，检查通过后才能导入。"))
             return
         kind = self.kind()
+        extra: dict[str, Any] = {}
+        if self._frozen_why:
+            reason = ask_reason(
+                self,
+                self.tr("表中有已审批或已上报的记录"),
+                what=self._frozen_why,
+                note=self.tr("原因记入这些记录的修改记录。"),
+            )
+            if reason is None:
+                self._say(self.tr("没有导入：未填写修改原因，数据库未改动。"))
+                return
+            extra["reason"] = reason
         self._start(self.tr("正在导入 %1 …").replace("%1", path.name))
         run_task(
-            lambda: self._loader(self._db, kind, path, progress=self._progress),
+            lambda: self._loader(self._db, kind, path, progress=self._progress, **extra),
             self._loaded,
             self._failed,
         )

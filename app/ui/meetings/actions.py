@@ -32,6 +32,7 @@ from app.ui.cadres.roster import RED, CadrePage, button, widen
 from app.ui.models.table_model import RowTableModel
 from app.ui.undo import TabUndo
 from app.ui.widgets.common import LongTextDialog
+from app.ui.widgets.reason import run_with_reason
 from app.ui.widgets.record_form import RecordDialog
 from app.ui.widgets.tables import read_only_table
 
@@ -418,13 +419,19 @@ class ActionsPage(CadrePage):
             return None
 
         def save(values: dict[str, Any]) -> None:
-            change = mdb.close_item(
-                self._db,
-                row.uuid,
-                result=values["result"],
-                done_on=date.fromisoformat(values["done_on"]),
+            text = self.tr("督办事项办结：%1").replace("%1", row.task[:20])
+            change, reason = run_with_reason(
+                self,
+                lambda r: mdb.close_item(
+                    self._db,
+                    row.uuid,
+                    result=values["result"],
+                    done_on=date.fromisoformat(values["done_on"]),
+                    reason=r,
+                ),
+                what=f"{text}（{values['done_on']}）",
             )
-            self._push(change, self.tr("督办事项办结：%1").replace("%1", row.task[:20]))
+            self._push(change, text, reason)
             self._note(self.message, self.tr("已办结。按 Ctrl+Z 可撤销。"))
 
         dialog = RecordDialog(

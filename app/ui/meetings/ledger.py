@@ -44,6 +44,7 @@ from app.ui.cadres.roster import CadrePage, button, cadre_label, choice_column, 
 from app.ui.models.table_model import RowTableModel
 from app.ui.undo import TabUndo
 from app.ui.widgets.common import PeriodPicker, ask_save_path, file_link, write_xlsx_or_warn
+from app.ui.widgets.reason import ReasonCancelled, run_with_reason
 from app.ui.widgets.record_form import RecordDialog
 from app.ui.widgets.tables import read_only_table
 
@@ -492,8 +493,13 @@ class PracticalMattersPage(CadrePage):
         }
 
         def save(values: dict[str, Any]) -> Change:
-            change = pdb.add_matter(self._db, self._stored(values))
-            self._push(change, self.tr("新增办实事 %1").replace("%1", values["description"][:20]))
+            text = self.tr("新增办实事 %1").replace("%1", values["description"][:20])
+            change, reason = run_with_reason(
+                self,
+                lambda r: pdb.add_matter(self._db, self._stored(values), reason=r),
+                what=f"{text}（{values['day']}）",
+            )
+            self._push(change, text, reason)
             if not self.select(change.key["uuid"]):
                 self.status_label.setText(self.tr("已保存；这条记录不在当前筛选条件内。"))
             return change
@@ -510,8 +516,15 @@ class PracticalMattersPage(CadrePage):
             return None
 
         def save(values: dict[str, Any]) -> Change:
-            change = pdb.update_matter(self._db, record["uuid"], self._stored(values))
-            self._push(change, self.tr("修改办实事 %1").replace("%1", values["description"][:20]))
+            text = self.tr("修改办实事 %1").replace("%1", values["description"][:20])
+            change, reason = run_with_reason(
+                self,
+                lambda r: pdb.update_matter(
+                    self._db, record["uuid"], self._stored(values), reason=r
+                ),
+                what=f"{text}（{record['day']}）",
+            )
+            self._push(change, text, reason)
             return change
 
         return self._dialog(self.tr("编辑办实事"), save, record)
@@ -531,12 +544,19 @@ class PracticalMattersPage(CadrePage):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return False
+        text = self.tr("删除办实事 %1").replace("%1", record["description"][:20])
         try:
-            change = pdb.delete_matter(self._db, record["uuid"])
+            change, reason = run_with_reason(
+                self,
+                lambda r: pdb.delete_matter(self._db, record["uuid"], reason=r),
+                what=f"{text}（{record['day']}）",
+            )
+        except ReasonCancelled:
+            return False
         except DomainError as e:
             QMessageBox.warning(self, self.tr("不能删除"), str(e))
             return False
-        self._push(change, self.tr("删除办实事 %1").replace("%1", record["description"][:20]))
+        self._push(change, text, reason)
         return True
 
     # -- export --------------------------------------------------------------------------

@@ -50,6 +50,7 @@ from app.ui.models.table_model import RowTableModel
 from app.ui.undo import TabUndo
 from app.ui.widgets.common import ask_save_path
 from app.ui.widgets.print_preview import print_report, show_link
+from app.ui.widgets.reason import run_with_reason
 from app.ui.widgets.record_form import ERROR_STYLE, RecordDialog, RecordForm
 from app.ui.widgets.tables import read_only_table
 
@@ -465,14 +466,18 @@ class MeetingDialog(QDialog):
             where, problem = next(iter(problems.items()))
             self._show_problem(where, problem)
             return False
+        text = self.tr("保存会议 %1 %2").replace("%1", draft.day).replace("%2", draft.kind)
         try:
-            meeting_id, batch = mdb.save_meeting(self._db, draft, meeting_id=self.meeting_id)
-        except DomainError as e:
+            (meeting_id, batch), reason = run_with_reason(
+                self,
+                lambda r: mdb.save_meeting(self._db, draft, meeting_id=self.meeting_id, reason=r),
+                what=text,
+            )
+        except DomainError as e:  # a cancelled reason too: the page stays open as it was
             self._show_problem(e.field or "", str(e))
             return False
         if batch.changes:
-            text = self.tr("保存会议 %1 %2").replace("%1", draft.day).replace("%2", draft.kind)
-            push_batch(self._undo, batch, text)
+            push_batch(self._undo, batch, text, reason)
         self.meeting_id = meeting_id
         self._initial = draft
         self.accept()

@@ -39,6 +39,7 @@ from app.ui.meetings.actions import Names, choice, weekday_name
 from app.ui.models.table_model import RowTableModel
 from app.ui.undo import TabUndo
 from app.ui.widgets.common import LongTextDialog, PeriodPicker
+from app.ui.widgets.reason import ReasonCancelled, run_with_reason
 from app.ui.widgets.tables import read_only_table
 
 if TYPE_CHECKING:
@@ -537,12 +538,17 @@ class MeetingsPage(CadrePage):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return False
+        text = self.tr("删除会议 %1").replace("%1", label)
         try:
-            batch = mdb.delete_meeting(self._db, meeting_id)
+            batch, reason = run_with_reason(
+                self, lambda r: mdb.delete_meeting(self._db, meeting_id, reason=r), what=text
+            )
+        except ReasonCancelled:
+            return False
         except DomainError as e:
             QMessageBox.warning(self, self.tr("不能删除"), str(e))
             return False
-        push_batch(self._undo, batch, self.tr("删除会议 %1").replace("%1", label))
+        push_batch(self._undo, batch, text, reason)
         self._note(
             self.message, self.tr("已删除 %1 的会议记录。按 Ctrl+Z 可撤销。").replace("%1", label)
         )
