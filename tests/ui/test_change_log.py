@@ -12,9 +12,10 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 
 from app.db import records
+from app.db.change_log import ChangeFilter, count_changes, utc_bound
 from app.db.store import log_note
 from app.ui.dialogs import change_log_dialog as cl
-from app.ui.dialogs.change_log_dialog import ChangeFilter, ChangeLogModel, count_changes
+from app.ui.dialogs.change_log_dialog import ChangeLogModel
 
 SHOTS = Path("/tmp/ui-shots")
 WEST = "610526100202"
@@ -139,7 +140,7 @@ def test_times_are_shown_in_local_time(monkeypatch):
     time.tzset()
     try:
         assert cl.local_time("2026-05-15T02:03:04.567Z") == "2026-05-15 10:03:04"
-        assert cl.utc_bound(date(2026, 5, 15)) == "2026-05-14T16:00:00.000Z"
+        assert utc_bound(date(2026, 5, 15)) == "2026-05-14T16:00:00.000Z"
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()

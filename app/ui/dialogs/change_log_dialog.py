@@ -10,9 +10,8 @@ program's field labels, else by the column name.
 Times are stored in UTC (``…Z``) and shown in local time; the date filter turns the local
 days chosen into UTC bounds, so it uses the index on ``change_log.at``.
 
-The reading functions at the top (:class:`ChangeFilter`, :func:`count_changes`,
-:func:`change_page`) use only sqlite-utils' table API and belong in ``app.db`` (a
-``change_log`` module) when the back end takes them.
+The reading is ``app.db.change_log`` (:class:`ChangeFilter`, :func:`count_changes`,
+:func:`change_page`).
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from PySide6.QtCore import (
@@ -52,6 +51,7 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
+from app.db.change_log import ChangeFilter, change_page, count_changes
 from app.db.records import FIELD_LABELS, TABLE_LABELS
 from app.db.schema import LOGGED_TABLES
 from app.exchange.merge import TABLE_NAMES
@@ -61,61 +61,6 @@ PAGE_SIZE = 200
 CACHE_PAGES = 6
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
-
-# ---- reading the log (no Qt) -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ChangeFilter:
-    start: date | None = None  # local days, both included
-    end: date | None = None
-    table: str | None = None
-    record: str = ""  # part of the record's key (编号, 村代码 …)
-
-
-def utc_bound(day: date) -> str:
-    """The start of the local ``day`` as the log writes times (UTC, ``…Z``)."""
-    local = datetime.combine(day, time()).astimezone()
-    return local.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-
-
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _where(flt: ChangeFilter) -> tuple[str | None, list[Any]]:
-    parts: list[str] = []
-    args: list[Any] = []
-    if flt.start is not None:
-        parts.append("at >= ?")
-        args.append(utc_bound(flt.start))
-    if flt.end is not None:
-        parts.append("at < ?")
-        args.append(utc_bound(flt.end + timedelta(days=1)))
-    if flt.table:
-        parts.append("table_name = ?")
-        args.append(flt.table)
-    if flt.record.strip():
-        parts.append("record LIKE ? ESCAPE '\\'")
-        args.append(_like(flt.record.strip()))
-    return (" AND ".join(parts) or None), args
-
-
-def count_changes(db: Database, flt: ChangeFilter) -> int:
-    where, args = _where(flt)
-    return db.table("change_log").count_where(where, args)
-
-
-def change_page(db: Database, flt: ChangeFilter, offset: int, limit: int) -> list[dict[str, Any]]:
-    """Rows of the log under ``flt``, newest first."""
-    where, args = _where(flt)
-    return list(
-        db.table("change_log").rows_where(
-            where, args, order_by="id DESC", limit=limit, offset=offset
-        )
-    )
-
 
 # ---- naming and showing ------------------------------------------------------------------
 
