@@ -105,6 +105,38 @@ def exported_columns(db: Database, table: str) -> list[str]:
     ]
 
 
+# columns holding codes, keys, dates or fixed choices: never free text
+_STRUCTURAL = frozenset(
+    {
+        "uuid", "modified_at", "code", "township_code", "village_code", "hh_no", "cadre_no",
+        "owner_cadre_no", "day", "start_date", "end_date", "due_date", "done_on",
+        "effective_from", "month", "corrects_month", "created_at", "approved_at",
+        "assessed_on", "birth_date", "retired_on", "cancelled_on", "key", "value", "kind",
+        "role", "method", "result", "status", "category", "grade", "register_grade",
+        "approver_level", "source", "sex", "eval_grade", "aspect", "indicator", "replaced",
+    }
+)  # fmt: skip
+_ELEVEN_DIGITS = "*" + "[0-9]" * 11 + "*"
+_MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+_ID_CARD = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
+
+
+def mask_personal(text: object) -> object:
+    """Free text as it goes to the county: mobile numbers 138****5678, ID-card numbers
+    610526********1234 (a clerk may have typed a villager's number into a note)."""
+    if not isinstance(text, str):
+        return text
+    text = _ID_CARD.sub(lambda m: m.group()[:6] + "*" * 8 + m.group()[-4:], text)
+    return _MOBILE.sub(lambda m: m.group()[:3] + "****" + m.group()[-4:], text)
+
+
+def free_text_columns(db: Database, table: str) -> frozenset[str]:
+    """The table's text columns that people write in (notes, minutes, diaries ...)."""
+    return frozenset(
+        c.name for c in db[table].columns if c.type.upper() == "TEXT" and c.name not in _STRUCTURAL
+    )
+
+
 def _storage_order(db: Database, table: str) -> str:
     """ORDER BY the table's storage key: rowid, or a WITHOUT ROWID table's primary key."""
     sql = db.execute("SELECT sql FROM sqlite_master WHERE name = ?", [table]).fetchone()[0]
@@ -122,8 +154,19 @@ def _jsonl(db: Database, table: str) -> tuple[bytes, int]:
         raise DomainError(f"数据表 {table} 缺少 uuid 或 modified_at，无法导出")
     else:
         order = _storage_order(db, table)  # a plain scan, no sorting
-    # SQLite writes each row as compact JSON, keys sorted (as json.dumps(sort_keys=True))
-    pairs = ", ".join(f"'{c}', \"{c}\"" for c in sorted(cols))
+    # SQLite writes each row as compact JSON, keys sorted (as json.dumps(sort_keys=True));
+    # free text with a long run of digits goes through mask_personal (phones, ID cards)
+    db.conn.create_function("mask_personal", 1, mask_personal, deterministic=True)
+    free = free_text_columns(db, table)
+
+    def value(c: str) -> str:
+        if c not in free:
+            return f'"{c}"'
+        return (
+            f"""CASE WHEN "{c}" GLOB '{_ELEVEN_DIGITS}' THEN mask_personal("{c}") ELSE "{c}" END"""
+        )
+
+    pairs = ", ".join(f"'{c}', {value(c)}" for c in sorted(cols))
     lines = [
         r[0]
         for r in db.execute(
