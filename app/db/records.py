@@ -200,6 +200,20 @@ TABLE_LABELS: dict[str, str] = {
     "village_scores": "村级考核得分",
     "cadre_assessments": "干部考核",
     "templates": "考核指标模板",
+    # tables edited only by the program (approval, templates, the county file, rules)
+    "townships": "乡镇",
+    "subsidy_months": "已审批补助月份",
+    "subsidy_lines": "补助明细",
+    "subsidy_adjustments": "补助调整",
+    "template_indicators": "模板指标",
+    "template_bands": "模板等次线",
+    "assessment_years": "考核年度",
+    "rule_settings": "规则设置",
+    "meta": "基本信息",
+    "county_keys": "乡镇公钥",
+    "county_files": "乡镇上报文件",
+    "exported_quarters": "已上报季度",
+    "demo": "演示数据",
 }
 FIELD_LABELS: dict[str, str] = {
     "kind": "类别",

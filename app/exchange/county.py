@@ -83,28 +83,26 @@ def _empty_township_database() -> Database:
     return Database(conn)
 
 
-def materialise(
-    db: Database,
-    township_code: str,
-    tables: tuple[str, ...] = TABLES,
-    *,
-    staged: bool = False,
-) -> Database:
-    """An in-memory township database holding the rows the township sent.
+def latest_file(db: Database, township_code: str) -> dict | None:
+    """The township's newest imported file (by creation instant), or None."""
+    rows = list(
+        db.query(
+            """SELECT * FROM county_files WHERE township_code = ?
+               ORDER BY created_utc DESC, id DESC LIMIT 1""",
+            [township_code],
+        )
+    )
+    return rows[0] if rows else None
 
-    ``tables`` limits it to those tables; ``staged`` reads the rows of the file being
-    imported (``temp.staging``, same connection) instead of the stored ones.
-    """
-    latest = db.execute(
-        """SELECT township_name FROM county_files WHERE township_code = ?
-           ORDER BY created_utc DESC LIMIT 1""",
-        [township_code],
-    ).fetchone()
-    lines = township_lines(db, township_code, tables, staged=staged)
+
+def materialise(db: Database, township_code: str, tables: tuple[str, ...] = TABLES) -> Database:
+    """An in-memory township database holding the rows the township sent (``tables``)."""
+    latest = latest_file(db, township_code)
+    lines = township_lines(db, township_code, tables)
     return build_township(
         store.require_identity(db),
         township_code,
-        latest[0] if latest else township_code,
+        latest["township_name"] if latest else township_code,
         lines,
         tables,
     )
@@ -216,12 +214,8 @@ def store_figures(
     db: Database, township_code: str, file_id: int, quarter: Quarter, figures: dict
 ) -> bool:
     """Keep ``figures`` computed from file ``file_id``, unless a newer file came since."""
-    latest = db.execute(
-        """SELECT id FROM county_files WHERE township_code = ?
-           ORDER BY created_utc DESC, id DESC LIMIT 1""",
-        [township_code],
-    ).fetchone()
-    if latest is None or latest[0] != file_id:
+    latest = latest_file(db, township_code)
+    if latest is None or latest["id"] != file_id:
         return False
     db["county_figures"].upsert(
         {

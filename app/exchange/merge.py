@@ -30,6 +30,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from app.db import store
+from app.db.records import TABLE_LABELS
 from app.domain.errors import DomainError
 from app.domain.periods import Quarter
 from app.exchange import MANIFEST, SUMMARY
@@ -38,6 +39,7 @@ from app.exchange.county import (
     figures_from_lines,
     file_day,
     forget_figures,
+    latest_file,
     store_figures,
     township_lines,
 )
@@ -135,36 +137,7 @@ class Receipt:
         return "\n".join(lines)
 
 
-TABLE_NAMES = {
-    "townships": "乡镇",
-    "villages": "村",
-    "village_years": "村年度数据",
-    "cadres": "干部",
-    "assignments": "驻村/兼职安排",
-    "attendance": "考勤",
-    "leaves": "请假",
-    "checks": "查岗",
-    "diaries": "民情日记",
-    "meetings": "会议",
-    "meeting_attendees": "参会人员",
-    "meeting_reports": "会议汇报",
-    "decisions": "会议决定",
-    "action_items": "督办事项",
-    "practical_matters": "办实事",
-    "subsidy_rates": "补助标准",
-    "subsidy_months": "已审批补助月份",
-    "subsidy_lines": "补助明细",
-    "subsidy_adjustments": "补助调整",
-    "templates": "指标模板",
-    "template_indicators": "模板指标",
-    "template_bands": "模板等次线",
-    "assessment_years": "考核年度",
-    "village_assessments": "村级考核",
-    "village_scores": "村级考核得分",
-    "cadre_assessments": "干部考核",
-    "households": "户情档案",
-    "rule_settings": "规则设置",
-}
+TABLE_NAMES = TABLE_LABELS  # the one map of the tables' Chinese names
 
 
 def shown_time(text: str) -> str:
@@ -366,14 +339,10 @@ def _import_one(
     ).fetchone()
     if same:
         raise _Refused(f"该文件已于 {shown_time(same[1])} 导入过（{same[0]}），本次未作改动")
-    latest = db.execute(
-        """SELECT file_name, period, created_at, created_utc FROM county_files
-           WHERE township_code = ? ORDER BY created_utc DESC, id DESC LIMIT 1""",
-        [township],
-    ).fetchone()
-    if latest and created <= latest[3]:
+    latest = latest_file(db, township)
+    if latest and created <= latest["created_utc"]:
         raise _Refused(
-            f"比已导入的文件旧：已导入 {latest[0]}（{latest[1]}，生成于 {shown_time(latest[2])}），"
+            f"比已导入的文件旧：已导入 {latest['file_name']}（{latest['period']}，生成于 {shown_time(latest['created_at'])}），"
             f"本文件生成于 {shown_time(receipt.created_at)}；较旧的文件不能覆盖较新的数据"
         )
 
@@ -404,7 +373,7 @@ def _import_one(
             pk="township_code",
         )
     if latest:
-        receipt.replaced_file = latest[0]
+        receipt.replaced_file = latest["file_name"]
     receipt.imported_at = stamp
     receipt.imported = True  # as stored in county_files (the transaction may still fail)
     future = _merge_rows(db, path, township, verified, receipt, pool, ident, quarter)

@@ -54,7 +54,6 @@ from sqlite_utils import Database
 from app.db.change_log import ChangeFilter, change_page, count_changes
 from app.db.records import FIELD_LABELS, TABLE_LABELS
 from app.db.schema import LOGGED_TABLES
-from app.exchange.merge import TABLE_NAMES
 from app.sheets import KINDS
 
 PAGE_SIZE = 200
@@ -65,15 +64,7 @@ Index = QModelIndex | QPersistentModelIndex
 # ---- naming and showing ------------------------------------------------------------------
 
 ACTIONS = {"insert": "新增", "update": "修改", "delete": "删除", "note": "说明"}
-#: tables the log names that have no label elsewhere
-MORE_TABLES = {
-    "meta": "基本信息",
-    "county_keys": "乡镇公钥",
-    "county_files": "乡镇上报文件",
-    "exported_quarters": "已上报季度",
-    "demo": "演示数据",
-}
-TABLES: dict[str, str] = {**TABLE_NAMES, **TABLE_LABELS, **MORE_TABLES}
+TABLES: dict[str, str] = TABLE_LABELS
 
 #: table -> field -> the register sheet's column (its header and how it shows a value)
 SHEET_COLUMNS: dict[str, dict[str, Any]] = {}
